@@ -1,0 +1,35 @@
+import type { FastifyRequest } from 'fastify';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { type Principal, verifyCredentials } from './keys.service.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+  }
+}
+
+const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="api"' };
+
+function unauthorized(detail: string): AppError {
+  return new AppError(401, { detail }, CHALLENGE);
+}
+
+/** HTTP Basic: username = api_key_id, password = api_key_secret. */
+export function basicAuth(deps: Pick<Deps, 'db' | 'clock' | 'authCache'>) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const header = request.headers.authorization;
+    if (!header || !/^basic\s/i.test(header)) {
+      throw unauthorized('Authentication credentials were not provided.');
+    }
+    const encoded = header.slice(6).trim();
+    const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (!/^[A-Za-z0-9+/]+=*$/.test(encoded) || colon < 0) {
+      throw unauthorized('Invalid basic header. Credentials not correctly base64 encoded.');
+    }
+    const principal = await verifyCredentials(deps, decoded.slice(0, colon), decoded.slice(colon + 1));
+    if (!principal) throw unauthorized('Invalid username/password.');
+    request.principal = principal;
+  };
+}

@@ -1,0 +1,117 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Deps } from '../deps.ts';
+import { newId } from '../lib/ids.ts';
+import * as repo from './keys.repo.ts';
+import { hashSecret, newSecret, sha256, verifySecret } from './secrets.ts';
+
+export interface Principal {
+  keyId: string;
+  clientId: string;
+}
+
+/** Creates a key for a new client (tenant), or for `clientId` when given. The secret is shown once. */
+export async function createKey(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  input: { name: string; clientId?: string },
+): Promise<{ api_key_id: string; api_key_secret: string; client_id: string }> {
+  const now = deps.clock.now().toISOString();
+  let clientId = input.clientId;
+  if (clientId) {
+    if (!(await repo.findClient(deps.db, clientId))) throw new Error(`No client with id ${clientId}`);
+  } else {
+    clientId = newId();
+    await repo.insertClient(deps.db, { id: clientId, name: input.name, created_at: now });
+  }
+  const secret = newSecret();
+  const id = newId();
+  await repo.insertKey(deps.db, {
+    id,
+    client_id: clientId,
+    name: input.name,
+    secret_hash: await hashSecret(secret),
+    created_at: now,
+  });
+  return { api_key_id: id, api_key_secret: secret, client_id: clientId };
+}
+
+/** Makes the key from INVITEKIT_API_KEY_ID / _SECRET exist with that secret. */
+export async function ensureKey(deps: Pick<Deps, 'db' | 'clock'>, id: string, secret: string): Promise<void> {
+  const existing = await repo.findKey(deps.db, id);
+  if (existing) {
+    if (existing.revoked_at === null && (await verifySecret(secret, existing.secret_hash))) return;
+    await repo.updateKeySecret(deps.db, id, await hashSecret(secret));
+    return;
+  }
+  const now = deps.clock.now().toISOString();
+  const clientId = newId();
+  await repo.insertClient(deps.db, { id: clientId, name: 'default', created_at: now });
+  await repo.insertKey(deps.db, {
+    id,
+    client_id: clientId,
+    name: 'INVITEKIT_API_KEY_ID',
+    secret_hash: await hashSecret(secret),
+    created_at: now,
+  });
+}
+
+export const listKeys = (deps: Pick<Deps, 'db'>) => repo.listKeys(deps.db);
+
+export async function revokeKey(
+  deps: Pick<Deps, 'db' | 'clock' | 'authCache'>,
+  id: string,
+): Promise<boolean> {
+  deps.authCache.delete(id);
+  return repo.revokeKey(deps.db, id, deps.clock.now().toISOString());
+}
+
+interface CacheEntry {
+  digest: Buffer;
+  principal: Principal;
+  expires: number;
+}
+
+/**
+ * Verified keys, so that the slow hash runs once per key per TTL rather than per request.
+ * The TTL bounds how long a key revoked by another process keeps working here.
+ */
+export class AuthCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  get(keyId: string, secret: string, now: number): Principal | null {
+    const entry = this.entries.get(keyId);
+    if (!entry || entry.expires <= now) return null;
+    return timingSafeEqual(entry.digest, sha256(secret)) ? entry.principal : null;
+  }
+
+  set(keyId: string, secret: string, principal: Principal, now: number): void {
+    if (this.ttlMs <= 0) return;
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(keyId, { digest: sha256(secret), principal, expires: now + this.ttlMs });
+  }
+
+  delete(keyId: string): void {
+    this.entries.delete(keyId);
+  }
+}
+
+/** Checks Basic credentials; null when the key is unknown, revoked or the secret is wrong. */
+export async function verifyCredentials(
+  deps: Pick<Deps, 'db' | 'clock' | 'authCache'>,
+  keyId: string,
+  secret: string,
+): Promise<Principal | null> {
+  const now = deps.clock.now().getTime();
+  const cached = deps.authCache.get(keyId, secret, now);
+  if (cached) return cached;
+  if (keyId.length > 100 || secret.length > 200) return null;
+  const key = await repo.findKey(deps.db, keyId);
+  if (!key || key.revoked_at !== null) return null;
+  if (!(await verifySecret(secret, key.secret_hash))) return null;
+  const principal = { keyId: key.id, clientId: key.client_id };
+  deps.authCache.set(keyId, secret, principal, now);
+  return principal;
+}

@@ -1,0 +1,64 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/**
+ * Every setting, its env var and its default. A CLI flag `--public-url` maps to
+ * `PUBLIC_URL`; flags win over the environment.
+ */
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' })),
+  DATABASE_URL: Type.String({ pattern: '^sqlite:.+', default: 'sqlite:./data/invitekit.db' }),
+  INVITEKIT_API_KEY_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  INVITEKIT_API_KEY_SECRET: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })),
+  USER_TOKEN_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  AUTH_CACHE_TTL_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 30 }),
+});
+
+type RawConfig = Static<typeof ConfigSchema>;
+export type Config = Readonly<Omit<RawConfig, 'PUBLIC_URL'> & { PUBLIC_URL: string }>;
+
+export const CONFIG_KEYS = Object.keys(ConfigSchema.properties) as (keyof RawConfig)[];
+
+const INTEGER_KEYS = new Set(['PORT', 'AUTH_CACHE_TTL_SECONDS']);
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads env (and flag overrides) once; throws ConfigError naming every bad key. */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  overrides: Record<string, string | undefined> = {},
+): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = overrides[key] ?? env[key];
+    if (value === undefined || value === '') continue;
+    raw[key] = INTEGER_KEYS.has(key) && /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  const withDefaults = Value.Default(ConfigSchema, raw) as Record<string, unknown>;
+  const problems = [...Value.Errors(ConfigSchema, withDefaults)].map((e) => {
+    const key = e.path.replace(/^\//, '');
+    return `${key}: ${e.message} (got ${JSON.stringify(withDefaults[key])})`;
+  });
+  const cfg = withDefaults as RawConfig;
+  if (Boolean(cfg.INVITEKIT_API_KEY_ID) !== Boolean(cfg.INVITEKIT_API_KEY_SECRET)) {
+    problems.push('INVITEKIT_API_KEY_ID and INVITEKIT_API_KEY_SECRET must be set together');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const publicUrl = (cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({ ...cfg, PUBLIC_URL: publicUrl });
+}
+
+/** `sqlite:./data/x.db` → `./data/x.db` */
+export function sqlitePath(databaseUrl: string): string {
+  return databaseUrl.replace(/^sqlite:(\/\/)?/, '');
+}

@@ -1,0 +1,26 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, fieldErrorsFromAjv } from '../errors.ts';
+
+/** Maps every error to the contract's wire format; anything unexpected is a logged 500. */
+export function handleError(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof AppError) {
+    return reply.code(error.statusCode).headers(error.headers).send(error.body);
+  }
+  if (error.validation) {
+    // A path id that is not a UUID cannot name anything.
+    if (error.validationContext === 'params') return reply.code(404).send({ detail: 'Not found.' });
+    return reply.code(400).send(fieldErrorsFromAjv(error.validation as never));
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return reply.code(415).send({
+        detail: `Unsupported media type "${request.headers['content-type'] ?? ''}" in request.`,
+      });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return reply.code(413).send({ detail: 'Request body is too large.' });
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) return reply.code(status).send({ detail: error.message });
+  request.log.error({ err: error }, 'unhandled error');
+  return reply.code(500).send({ detail: 'A server error occurred.' });
+}

@@ -1,0 +1,74 @@
+import type { InviteTemplatesTable } from '../db/tables.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { newId } from '../lib/ids.ts';
+import * as repo from './templates.repo.ts';
+import type { InviteTemplate, InviteTemplateRequest } from './templates.schema.ts';
+
+export function toTemplateObject(row: InviteTemplatesTable): InviteTemplate {
+  const data = JSON.parse(row.data) as InviteTemplateRequest;
+  return {
+    id: row.id,
+    name: data.name,
+    email_body: data.email_body,
+    sms_body: data.sms_body,
+    header: data.header,
+    button: data.button,
+    subject: data.subject,
+    sender: data.sender,
+    company: data.company,
+    logo_url: data.logo_url,
+    page_heading: data.page_heading,
+    page_description: data.page_description,
+    page_button: data.page_button,
+    page_config: data.page_config
+      ? { ...data.page_config, page_success_button: data.page_config.page_success_button ?? null }
+      : null,
+    reply_to: data.reply_to ?? null,
+    flow_id: data.flow_id ?? null,
+  };
+}
+
+export async function createTemplate(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  clientId: string,
+  input: InviteTemplateRequest,
+): Promise<InviteTemplate> {
+  const pc = input.page_config;
+  if (pc?.page_success_show_button && !pc.page_success_button?.trim()) {
+    throw AppError.fields({
+      page_config: { page_success_button: ['This field is required when page_success_show_button is true.'] },
+    });
+  }
+  const now = deps.clock.now().toISOString();
+  const row: InviteTemplatesTable = {
+    client_id: clientId,
+    id: newId(),
+    data: JSON.stringify(input),
+    created_at: now,
+    updated_at: now,
+    deleted_at: null,
+  };
+  await repo.insertTemplate(deps.db, row);
+  return toTemplateObject(row);
+}
+
+export async function getTemplate(
+  deps: Pick<Deps, 'db'>,
+  clientId: string,
+  id: string,
+): Promise<InviteTemplate> {
+  const row = await repo.findTemplate(deps.db, clientId, id, { includeDeleted: false });
+  if (!row) throw AppError.notFound();
+  return toTemplateObject(row);
+}
+
+export async function listTemplates(deps: Pick<Deps, 'db'>, clientId: string, limit: number) {
+  return (await repo.listTemplates(deps.db, clientId, limit)).map(toTemplateObject);
+}
+
+export async function deleteTemplate(deps: Pick<Deps, 'db' | 'clock'>, clientId: string, id: string) {
+  if (!(await repo.softDeleteTemplate(deps.db, clientId, id, deps.clock.now().toISOString()))) {
+    throw AppError.notFound();
+  }
+}
