@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { AppError, addFieldError, type FieldErrors } from '../errors.ts';
+import { addFieldError, type FieldErrors } from '../errors.ts';
 import type { SendInviteRequest } from './invites.schema.ts';
 
 export interface Recipient {
@@ -12,12 +12,25 @@ export interface Recipient {
 
 const blank = (v: string | null | undefined): boolean => v === undefined || v === null || v.trim() === '';
 
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
 /**
  * The rules the schema cannot state: a name (first/last, or the deprecated full_name
  * filling whichever is absent), at least one contact, and a dialable phone number.
+ * Adds to `errors` (which may already hold the schema's), so one answer lists every
+ * problem; fields the schema already rejected are not judged again.
  */
-export function resolveRecipient(body: SendInviteRequest): Recipient {
-  const errors: FieldErrors = {};
+export function resolveRecipient(raw: SendInviteRequest, errors: FieldErrors): Recipient | null {
+  const add = (field: string, message: string) => {
+    if (!errors[field]) addFieldError(errors, field ? [field] : [], message);
+  };
+  const body = {
+    first_name: str(raw.first_name),
+    last_name: str(raw.last_name),
+    full_name: str(raw.full_name),
+    email: str(raw.email),
+    phone_number: str(raw.phone_number),
+  };
   let first = body.first_name?.trim() ?? '';
   let last = body.last_name?.trim() ?? '';
   if ((!first || !last) && !blank(body.full_name)) {
@@ -25,19 +38,19 @@ export function resolveRecipient(body: SendInviteRequest): Recipient {
     if (!first) first = head;
     if (!last) last = rest.join(' ');
   }
-  if (!first) addFieldError(errors, ['first_name'], 'This field is required.');
-  if (!last && blank(body.full_name)) addFieldError(errors, ['last_name'], 'This field is required.');
+  if (!first) add('first_name', 'This field is required.');
+  if (!last && blank(body.full_name)) add('last_name', 'This field is required.');
 
   let phoneE164: string | null = null;
   if (!blank(body.phone_number)) {
     const parsed = parsePhoneNumberFromString(body.phone_number!, 'US');
     if (parsed?.isValid()) phoneE164 = parsed.number;
-    else addFieldError(errors, ['phone_number'], 'Enter a valid phone number.');
+    else add('phone_number', 'Enter a valid phone number.');
   }
-  if (blank(body.email) && blank(body.phone_number)) {
-    addFieldError(errors, [], 'Either email or phone_number is required.');
+  if (blank(body.email) && blank(body.phone_number) && !errors.email && !errors.phone_number) {
+    add('', 'Either email or phone_number is required.');
   }
-  if (Object.keys(errors).length > 0) throw AppError.fields(errors);
+  if (Object.keys(errors).length > 0) return null;
   return {
     firstName: first,
     lastName: last,

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
+import { fieldErrorsFromAjv } from '../errors.ts';
 import { Detail, errorResponses, FieldErrors, IdParams } from '../http/schema.ts';
 import {
   InviteList,
@@ -19,6 +20,7 @@ export async function invitesRoutes(app: FastifyInstance, deps: Deps): Promise<v
   app.post<{ Body: SendInviteRequest }>(
     '/v2/invites',
     {
+      attachValidation: true,
       schema: {
         operationId: 'sendInvite',
         summary: 'Send an invite',
@@ -29,7 +31,13 @@ export async function invitesRoutes(app: FastifyInstance, deps: Deps): Promise<v
         response: { ...invite, 400: Type.Ref(FieldErrors) },
       },
     },
-    (req) => sendInvite(deps, req.principal.clientId, req.body),
+    (req) =>
+      sendInvite(
+        deps,
+        req.principal.clientId,
+        req.body,
+        req.validationError ? fieldErrorsFromAjv(req.validationError.validation as never) : {},
+      ),
   );
 
   app.get<{ Querystring: ListInvitesQuery }>(

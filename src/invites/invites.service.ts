@@ -3,7 +3,7 @@ import type { InvitesTable } from '../db/tables.ts';
 import { listDeliveries } from '../delivery/deliveries.repo.ts';
 import { createDeliveries } from '../delivery/deliveries.service.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../errors.ts';
+import { AppError, type FieldErrors } from '../errors.ts';
 import { buildPage, decodeCursor, type PageRequest } from '../http/pagination.ts';
 import { newId } from '../lib/ids.ts';
 import { iso, isoOrNull } from '../lib/time.ts';
@@ -87,19 +87,28 @@ async function withToken(deps: Deps, row: InvitesTable): Promise<InviteObject> {
   return toInviteObject(row, deliveries, deps.config.PUBLIC_URL, token);
 }
 
+/**
+ * Sends an invite. `schemaErrors` are the body schema's complaints, if any: they are
+ * answered together with the rules checked here, so the caller sees every problem at once.
+ */
 export async function sendInvite(
   deps: Deps,
   clientId: string,
   body: SendInviteRequest,
+  schemaErrors: FieldErrors = {},
 ): Promise<InviteObject> {
-  const who = resolveRecipient(body);
+  // A body that is not an object has nothing more to judge.
+  if (schemaErrors.non_field_errors) throw AppError.fields(schemaErrors);
+  const errors = schemaErrors;
+  const who = resolveRecipient(body, errors);
   let template: InviteTemplateRequest | null = null;
-  if (body.invite_template_id) {
+  if (body.invite_template_id && !errors.invite_template_id) {
     const id = body.invite_template_id.toLowerCase();
     const found = await findTemplate(deps.db, clientId, id, { includeDeleted: false });
-    if (!found) throw AppError.field('invite_template_id', `Invalid pk "${id}" - object does not exist.`);
-    template = JSON.parse(found.data) as InviteTemplateRequest;
+    if (found) template = JSON.parse(found.data) as InviteTemplateRequest;
+    else errors.invite_template_id = [`Invalid pk "${id}" - object does not exist.`];
   }
+  if (!who || Object.keys(errors).length > 0) throw AppError.fields(errors);
   const override = body.override_invite_template ?? null;
   const replyTo = [...new Set(override?.email?.reply_to ?? (template?.reply_to ? [template.reply_to] : []))];
   const now = deps.clock.now().toISOString();

@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { createKey } from '../../src/auth/keys.service.ts';
+import { loadConfig } from '../../src/config.ts';
+import { closeDeps, createDeps, type Deps } from '../../src/deps.ts';
+import { type Clock, fixedClock } from '../../src/lib/clock.ts';
+import { OpenApiChecker } from './openapi.ts';
+
+export const PUBLIC_URL = 'http://invitekit.test';
+
+export interface Credentials {
+  api_key_id: string;
+  api_key_secret: string;
+  client_id: string;
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | undefined>;
+  raw: string;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as is, with no JSON encoding. */
+  payload?: string;
+  headers?: Record<string, string>;
+  /** Credentials to use; `null` sends none. Defaults to the app's first key. */
+  auth?: Credentials | null;
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  deps: Deps;
+  key: Credentials;
+  clock: ReturnType<typeof fixedClock>;
+  request<T = any>(method: string, url: string, opts?: RequestOptions): Promise<ApiResponse<T>>;
+  newKey(opts?: { clientId?: string }): Promise<Credentials>;
+  close(): Promise<void>;
+}
+
+export function basic(key: Pick<Credentials, 'api_key_id' | 'api_key_secret'>): string {
+  return `Basic ${Buffer.from(`${key.api_key_id}:${key.api_key_secret}`).toString('base64')}`;
+}
+
+/**
+ * The real app on a fresh SQLite file, with one API key. Every response is checked
+ * against the OpenAPI document the app serves.
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  opts: { clock?: Clock } = {},
+): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'invitekit-test-'));
+  const config = loadConfig({
+    DATABASE_URL: `sqlite:${join(dir, 'test.db')}`,
+    PUBLIC_URL,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const clock = fixedClock(new Date('2026-01-15T12:00:00.000Z'));
+  const deps = await createDeps(config, { clock: opts.clock ?? clock });
+  const app = await buildApp(deps);
+  await app.ready();
+  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+  const checker = new OpenApiChecker(doc);
+  const key = await createKey(deps, { name: 'test' });
+
+  return {
+    app,
+    deps,
+    key,
+    clock,
+    async request(method, url, o = {}) {
+      const headers: Record<string, string> = { ...o.headers };
+      const auth = o.auth === undefined ? key : o.auth;
+      if (auth) headers.authorization = basic(auth);
+      let payload = o.payload;
+      if (o.body !== undefined) {
+        payload = JSON.stringify(o.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await app.inject({ method: method as 'GET', url, headers, payload });
+      const raw = res.body;
+      const isJson = String(res.headers['content-type'] ?? '').includes('application/json');
+      const body = isJson && raw ? JSON.parse(raw) : raw;
+      if (url.startsWith('/v2/')) checker.check(method, url, res.statusCode, body);
+      return { status: res.statusCode, body, headers: res.headers, raw };
+    },
+    newKey: (o = {}) => createKey(deps, { name: 'another', clientId: o.clientId }),
+    async close() {
+      await app.close();
+      await closeDeps(deps);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A valid send body; override any field. */
+export function inviteBody(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    first_name: 'Sarah',
+    last_name: 'Longfield',
+    email: 'sarah@email.com',
+    phone_number: '212-555-5555',
+    ...over,
+  };
+}
+
+/** Counts rows in the tables a send writes, to prove a rejected request changed nothing. */
+export async function countRows(deps: Deps): Promise<Record<string, number>> {
+  const tables = [
+    'invites',
+    'users',
+    'deliveries',
+    'outbox_messages',
+    'invite_reply_to',
+    'invite_templates',
+  ] as const;
+  const out: Record<string, number> = {};
+  for (const t of tables) {
+    const row = await deps.db
+      .selectFrom(t)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    out[t] = Number(row.n);
+  }
+  return out;
+}
