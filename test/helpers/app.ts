@@ -20,7 +20,7 @@ export interface Credentials {
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
-  headers: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | number | undefined>;
   raw: string;
 }
 
