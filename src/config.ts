@@ -18,6 +18,17 @@ export const ConfigSchema = Type.Object({
     { default: 'info' },
   ),
   AUTH_CACHE_TTL_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 30 }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  EMAIL_FROM: Type.String({ minLength: 3, default: 'invitekit <invites@invitekit.localhost>' }),
+  TWILIO_ACCOUNT_SID: Type.Optional(Type.String({ minLength: 1 })),
+  TWILIO_AUTH_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
+  TWILIO_FROM: Type.Optional(Type.String({ minLength: 1 })),
+  TWILIO_MESSAGING_SERVICE_SID: Type.Optional(Type.String({ minLength: 1 })),
+  TWILIO_API_URL: Type.String({ pattern: '^https?://', default: 'https://api.twilio.com' }),
+  SMS_RATE_PER_SECOND: Type.Number({ exclusiveMinimum: 0, maximum: 1000, default: 1 }),
+  WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
+  WORKER_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000 }),
+  SHUTDOWN_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 10 }),
 });
 
 type RawConfig = Static<typeof ConfigSchema>;
@@ -25,7 +36,9 @@ export type Config = Readonly<Omit<RawConfig, 'PUBLIC_URL'> & { PUBLIC_URL: stri
 
 export const CONFIG_KEYS = Object.keys(ConfigSchema.properties) as (keyof RawConfig)[];
 
-const INTEGER_KEYS = new Set(['PORT', 'AUTH_CACHE_TTL_SECONDS']);
+const NUMERIC_KEYS = new Set(
+  CONFIG_KEYS.filter((k) => ['integer', 'number'].includes(String(ConfigSchema.properties[k].type))),
+);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -42,7 +55,7 @@ export function loadConfig(
   for (const key of CONFIG_KEYS) {
     const value = overrides[key] ?? env[key];
     if (value === undefined || value === '') continue;
-    raw[key] = INTEGER_KEYS.has(key) && /^-?\d+$/.test(value) ? Number(value) : value;
+    raw[key] = NUMERIC_KEYS.has(key) && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
   const withDefaults = Value.Default(ConfigSchema, raw) as Record<string, unknown>;
   const problems = [...Value.Errors(ConfigSchema, withDefaults)].map((e) => {
@@ -52,6 +65,24 @@ export function loadConfig(
   const cfg = withDefaults as RawConfig;
   if (Boolean(cfg.INVITEKIT_API_KEY_ID) !== Boolean(cfg.INVITEKIT_API_KEY_SECRET)) {
     problems.push('INVITEKIT_API_KEY_ID and INVITEKIT_API_KEY_SECRET must be set together');
+  }
+  const twilio = [
+    cfg.TWILIO_ACCOUNT_SID,
+    cfg.TWILIO_AUTH_TOKEN,
+    cfg.TWILIO_FROM,
+    cfg.TWILIO_MESSAGING_SERVICE_SID,
+  ];
+  if (
+    twilio.some(Boolean) &&
+    !(
+      cfg.TWILIO_ACCOUNT_SID &&
+      cfg.TWILIO_AUTH_TOKEN &&
+      (cfg.TWILIO_FROM || cfg.TWILIO_MESSAGING_SERVICE_SID)
+    )
+  ) {
+    problems.push(
+      'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and one of TWILIO_FROM / TWILIO_MESSAGING_SERVICE_SID go together',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const publicUrl = (cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`).replace(/\/+$/, '');

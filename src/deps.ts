@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { type Logger, pino } from 'pino';
 import { AuthCache, ensureKey } from './auth/keys.service.ts';
 import type { Config } from './config.ts';
 import { type Db, migrate, openDb } from './db/client.ts';
 import { getOrCreateSetting } from './db/settings.repo.ts';
+import { captureEmail, captureSms } from './delivery/channels/capture.ts';
+import type { EmailChannel, SmsChannel } from './delivery/channels/channel.ts';
+import { smtpEmail } from './delivery/channels/smtp.ts';
+import { twilioSms } from './delivery/channels/twilio.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 
 export interface Deps {
@@ -14,13 +19,39 @@ export interface Deps {
   authCache: AuthCache;
   /** HS256 key of user tokens: USER_TOKEN_SECRET, or one generated once and kept in the database. */
   userTokenKey: Uint8Array;
+  channels: { email: EmailChannel; sms: SmsChannel };
+  /** Spacing between SMS sends of one sender (from SMS_RATE_PER_SECOND). */
+  smsIntervalMs: number;
+  /** Tells an in-process worker that jobs were committed, so it need not wait for its next poll. */
+  queueSignal: EventEmitter;
 }
 
+function createChannels(config: Config, db: Db, clock: Clock): Deps['channels'] {
+  const email = config.SMTP_URL
+    ? smtpEmail(config.SMTP_URL, config.EMAIL_FROM)
+    : captureEmail(db, clock, config.EMAIL_FROM);
+  const sms =
+    config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
+      ? twilioSms({
+          accountSid: config.TWILIO_ACCOUNT_SID,
+          authToken: config.TWILIO_AUTH_TOKEN,
+          from: config.TWILIO_FROM ?? null,
+          messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID ?? null,
+          apiUrl: config.TWILIO_API_URL,
+        })
+      : captureSms(db, clock);
+  return { email, sms };
+}
+
+/** JSON logs on stdout, written asynchronously (a synchronous write per line halved throughput). */
 export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
-  return pino({
-    level: config.LOG_LEVEL,
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true },
-  });
+  return pino(
+    {
+      level: config.LOG_LEVEL,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true },
+    },
+    pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+  );
 }
 
 /** Opens the database, applies migrations and prepares what every process shares. */
@@ -33,11 +64,15 @@ export async function createDeps(
   const secret =
     config.USER_TOKEN_SECRET ??
     (await getOrCreateSetting(db, 'user_token_secret', () => randomBytes(32).toString('base64url')));
+  const clock = overrides.clock ?? systemClock;
   const deps: Deps = {
     config,
     db,
     log: overrides.log ?? createLogger(config),
-    clock: overrides.clock ?? systemClock,
+    clock,
+    channels: createChannels(config, db, clock),
+    smsIntervalMs: 1000 / config.SMS_RATE_PER_SECOND,
+    queueSignal: new EventEmitter(),
     authCache: new AuthCache(config.AUTH_CACHE_TTL_SECONDS * 1000),
     userTokenKey: new TextEncoder().encode(secret),
   };
@@ -48,5 +83,7 @@ export async function createDeps(
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.channels.email.close();
+  deps.log.flush();
   await deps.db.destroy();
 }

@@ -3,7 +3,9 @@ import { buildApp } from './app.ts';
 import { createKey, listKeys, revokeKey } from './auth/keys.service.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { migrate, openDb } from './db/client.ts';
-import { closeDeps, createDeps } from './deps.ts';
+import { JOB_KINDS } from './delivery/catalog.ts';
+import { Worker } from './delivery/runner.ts';
+import { closeDeps, createDeps, type Deps } from './deps.ts';
 
 /** Flags shared by every command; each maps to the env var of the same name. */
 const FLAGS: [flag: string, key: string, help: string][] = [
@@ -23,39 +25,69 @@ function withFlags(cmd: Command): Command {
   return cmd;
 }
 
-function configFrom(opts: Record<string, string | undefined>): Config {
+function configFrom(opts: Record<string, string | boolean | undefined>): Config {
   const overrides: Record<string, string | undefined> = {};
   for (const [flag, key] of FLAGS) {
     const name = flag.slice(2, flag.indexOf(' ')).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    overrides[key] = opts[name];
+    const value = opts[name];
+    overrides[key] = typeof value === 'string' ? value : undefined;
   }
   return loadConfig(process.env, overrides);
 }
 
-async function serve(opts: Record<string, string | undefined>): Promise<void> {
+function startWorker(deps: Deps): Worker {
+  const worker = new Worker(deps, JOB_KINDS, {
+    concurrency: deps.config.WORKER_CONCURRENCY,
+    pollMs: deps.config.WORKER_POLL_MS,
+  });
+  worker.start();
+  return worker;
+}
+
+/** SIGTERM/SIGINT: stop taking work, let in-flight sends finish (bounded), then exit. */
+function onShutdown(deps: Deps, steps: (() => Promise<void>)[]): void {
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    for (const step of steps) await step().catch((err) => deps.log.error({ err }, 'shutdown step failed'));
+    await closeDeps(deps);
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+async function serve(opts: Record<string, string | boolean | undefined>): Promise<void> {
   const config = configFrom(opts);
   const deps = await createDeps(config);
   const app = await buildApp(deps);
   await app.listen({ port: config.PORT, host: config.HOST });
+  const worker = opts.worker === false ? null : startWorker(deps);
+  const grace = config.SHUTDOWN_GRACE_SECONDS * 1000;
+  onShutdown(deps, [() => app.close(), async () => worker?.stop(grace)]);
   const hasKey = (await listKeys(deps)).some((k) => k.revoked_at === null);
   const lines = [
     '',
     `  invitekit is running at ${config.PUBLIC_URL}`,
     `  API reference:  ${config.PUBLIC_URL}/docs   (OpenAPI: ${config.PUBLIC_URL}/openapi.json)`,
     `  Database:       ${config.DATABASE_URL}`,
+    `  Email:          ${deps.channels.email.name === 'capture' ? 'captured (see /outbox)' : 'SMTP'}` +
+      `   SMS: ${deps.channels.sms.name === 'capture' ? 'captured (see /outbox)' : 'Twilio'}` +
+      `   Worker: ${worker ? 'in this process' : 'off (--no-worker)'}`,
     hasKey
       ? '  API keys:       npx invitekit keys list'
       : '  No API key yet: npx invitekit keys create --name dev   (or set INVITEKIT_API_KEY_ID/_SECRET)',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  const stop = async () => {
-    await app.close();
-    await closeDeps(deps);
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+}
+
+async function work(opts: Record<string, string | undefined>): Promise<void> {
+  const deps = await createDeps(configFrom(opts));
+  const worker = startWorker(deps);
+  onShutdown(deps, [async () => worker.stop(deps.config.SHUTDOWN_GRACE_SECONDS * 1000)]);
+  process.stdout.write(`invitekit worker ${worker.id} running on ${deps.config.DATABASE_URL}\n`);
 }
 
 async function withDeps<T>(
@@ -72,7 +104,13 @@ async function withDeps<T>(
 
 const program = new Command('invitekit').description('Self-hostable Invites API v2').showHelpAfterError();
 
-withFlags(program.command('serve').description('run the API and the pages')).action(serve);
+withFlags(
+  program.command('serve').description('run the API, the pages and (unless --no-worker) the delivery worker'),
+)
+  .option('--no-worker', 'do not run the delivery worker in this process')
+  .action(serve);
+
+withFlags(program.command('worker').description('run only the delivery worker')).action(work);
 
 withFlags(program.command('migrate').description('apply database migrations and exit')).action(
   async (opts) => {

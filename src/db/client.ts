@@ -8,6 +8,26 @@ import type { Database } from './tables.ts';
 
 export type Db = Kysely<Database>;
 
+/**
+ * Kysely prepares every statement anew on each call, and preparing costs more than running
+ * a point lookup; reusing prepared statements by SQL text roughly halves query time.
+ * Statements are only ever run to completion (all/run), so sharing them is safe.
+ */
+function cachingStatements(sqlite: SQLite.Database, max = 500) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string): SQLite.Statement {
+      let stmt = cache.get(text);
+      if (stmt) return stmt;
+      stmt = sqlite.prepare(text);
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      cache.set(text, stmt);
+      return stmt;
+    },
+  };
+}
+
 /** Opens the database named by DATABASE_URL. */
 export function openDb(databaseUrl: string): Db {
   const file = sqlitePath(databaseUrl);
@@ -19,7 +39,7 @@ export function openDb(databaseUrl: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
 }
 
 export async function migrate(db: Db): Promise<string[]> {

@@ -87,14 +87,71 @@ export interface DeliveriesTable {
   created_at: string;
   sent_at: string;
   updated_at: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  provider_message_id: string | null;
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'dead' | 'cancelled';
+
+export interface JobsTable {
+  client_id: string;
+  id: string;
+  kind: string;
+  invite_id: string | null;
+  delivery_id: string | null;
+  payload: string;
+  status: JobStatus;
+  attempts: number;
+  run_at: string;
+  locked_until: string | null;
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobAttemptsTable {
+  client_id: string;
+  id: string;
+  job_id: string;
+  delivery_id: string | null;
+  attempt: number;
+  /** sent | retry | failed | cancelled | deferred */
+  outcome: string;
+  provider_response: string | null;
+  error: string | null;
+  /** JSON: channel facts such as SMS segments and encoding. */
+  detail: string | null;
+  started_at: string;
+  duration_ms: number;
+}
+
+export interface SuppressionsTable {
+  client_id: string;
+  channel: 'email' | 'sms';
+  address: string;
+  reason: string;
+  created_at: string;
+}
+
+export interface SenderPacingTable {
+  sender: string;
+  /** Epoch milliseconds, so the slot can be advanced in one portable statement. */
+  next_at_ms: number;
 }
 
 export interface OutboxMessagesTable {
   client_id: string;
   id: string;
-  delivery_id: string;
+  /** null for messages that are not an invite delivery (e.g. completion notices). */
+  delivery_id: string | null;
   channel: 'email' | 'sms';
   to_address: string;
+  from_address: string | null;
+  reply_to: string | null;
+  message_id: string | null;
   subject: string | null;
   text_body: string;
   html_body: string | null;
@@ -111,4 +168,8 @@ export interface Database {
   invite_reply_to: InviteReplyToTable;
   deliveries: DeliveriesTable;
   outbox_messages: OutboxMessagesTable;
+  jobs: JobsTable;
+  job_attempts: JobAttemptsTable;
+  suppressions: SuppressionsTable;
+  sender_pacing: SenderPacingTable;
 }

@@ -1,23 +1,59 @@
 import type { Db } from '../db/client.ts';
-import type { DeliveriesTable, OutboxMessagesTable } from '../db/tables.ts';
+import { preparedInsert } from '../db/prepared.ts';
+import type { DeliveriesTable } from '../db/tables.ts';
 
-export async function insertDelivery(db: Db, row: DeliveriesTable): Promise<void> {
-  await db.insertInto('deliveries').values(row).execute();
-}
+export const insertDelivery = preparedInsert('deliveries');
 
-export async function insertOutboxMessage(db: Db, row: OutboxMessagesTable): Promise<void> {
-  await db.insertInto('outbox_messages').values(row).execute();
-}
+export const insertOutboxMessage = preparedInsert('outbox_messages');
 
-/** Deliveries of the given invites, newest first. */
-export function listDeliveries(db: Db, clientId: string, inviteIds: string[]) {
-  if (inviteIds.length === 0) return Promise.resolve([]);
+export function findDelivery(db: Db, clientId: string, id: string) {
   return db
     .selectFrom('deliveries')
-    .select(['id', 'invite_id', 'method', 'status', 'sent_at', 'updated_at'])
+    .selectAll()
     .where('client_id', '=', clientId)
-    .where('invite_id', 'in', inviteIds)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Updates a delivery; a status change is refused when it would go from a final state back. */
+export async function updateDelivery(
+  db: Db,
+  clientId: string,
+  id: string,
+  change: Partial<Omit<DeliveriesTable, 'client_id' | 'id' | 'invite_id' | 'method' | 'recipient'>>,
+): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set(change)
+    .where('client_id', '=', clientId)
+    .where('id', '=', id)
     .execute();
+}
+
+/** A delivery by id alone, for provider callbacks and tracking links (which carry no client). */
+export function findDeliveryById(db: Db, id: string) {
+  return db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Moves a delivery to `to` only from one of `from`, so late or repeated signals never move
+ * it backwards (opened stays opened when a "delivered" callback arrives after the click).
+ */
+export async function transitionDelivery(
+  db: Db,
+  clientId: string,
+  id: string,
+  from: DeliveriesTable['status'][],
+  to: DeliveriesTable['status'],
+  at: string,
+  detail: string | null = null,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('deliveries')
+    .set({ status: to, updated_at: at, ...(detail === null ? {} : { status_detail: detail }) })
+    .where('client_id', '=', clientId)
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }

@@ -1,56 +1,63 @@
 import type { Db } from '../db/client.ts';
-import type { InvitesTable } from '../db/tables.ts';
+import type { DeliveriesTable, InvitesTable } from '../db/tables.ts';
 import { newId } from '../lib/ids.ts';
-import { type RenderContext, renderEmail, renderSms } from '../templates/render.ts';
-import { insertDelivery, insertOutboxMessage } from './deliveries.repo.ts';
+import { insertDelivery } from './deliveries.repo.ts';
+import { insertJob } from './queue.repo.ts';
+
+export type NewDelivery = DeliveriesTable;
 
 /**
- * Creates one delivery per contact of the invite and hands each message to the capture
- * channel, which stores the rendered message in the outbox. Runs inside the caller's
- * transaction, so an accepted invite always has its messages.
+ * Creates one delivery per contact of the invite and queues its send, inside the caller's
+ * transaction (transactional outbox): an accepted invite can never lose its messages. The
+ * delivery reads `sent` from now on; the worker moves `sent_at` to the provider's acceptance.
+ * The caller wakes the worker once the transaction has committed.
  */
-export async function createDeliveries(
+export async function queueDeliveries(
   trx: Db,
   invite: Pick<InvitesTable, 'client_id' | 'id' | 'email' | 'phone_e164'>,
-  render: RenderContext,
   at: string,
-): Promise<void> {
-  const base = {
-    client_id: invite.client_id,
-    invite_id: invite.id,
-    status: 'sent' as const,
-    status_detail: null,
-  };
-  const times = { created_at: at, sent_at: at, updated_at: at };
-  if (invite.email) {
-    const id = newId();
-    const mail = renderEmail(render);
-    await insertDelivery(trx, { ...base, ...times, id, method: 'email', recipient: invite.email });
-    await insertOutboxMessage(trx, {
+): Promise<NewDelivery[]> {
+  const created: NewDelivery[] = [];
+  const contacts = [
+    ['email', invite.email],
+    ['sms', invite.phone_e164],
+  ] as const;
+  for (const [method, recipient] of contacts) {
+    if (!recipient) continue;
+    const delivery: DeliveriesTable = {
       client_id: invite.client_id,
       id: newId(),
-      delivery_id: id,
-      channel: 'email',
-      to_address: invite.email,
-      subject: mail.subject,
-      text_body: mail.text,
-      html_body: mail.html,
+      invite_id: invite.id,
+      method,
+      status: 'sent',
+      recipient,
+      status_detail: null,
       created_at: at,
-    });
-  }
-  if (invite.phone_e164) {
-    const id = newId();
-    await insertDelivery(trx, { ...base, ...times, id, method: 'sms', recipient: invite.phone_e164 });
-    await insertOutboxMessage(trx, {
+      sent_at: at,
+      updated_at: at,
+      attempts: 0,
+      next_attempt_at: null,
+      last_error: null,
+      provider_message_id: null,
+    };
+    await insertDelivery(trx, delivery);
+    await insertJob(trx, {
       client_id: invite.client_id,
       id: newId(),
-      delivery_id: id,
-      channel: 'sms',
-      to_address: invite.phone_e164,
-      subject: null,
-      text_body: renderSms(render),
-      html_body: null,
+      kind: 'delivery.send',
+      invite_id: invite.id,
+      delivery_id: delivery.id,
+      payload: '{}',
+      status: 'queued',
+      attempts: 0,
+      run_at: at,
+      locked_until: null,
+      locked_by: null,
+      last_error: null,
       created_at: at,
+      updated_at: at,
     });
+    created.push(delivery);
   }
+  return created;
 }

@@ -12,6 +12,10 @@ export function handleError(error: FastifyError | AppError, request: FastifyRequ
     return reply.code(400).send(fieldErrorsFromAjv(error.validation as never));
   }
   switch (error.code) {
+    // A path the router cannot read (bad percent-encoding, an over-long id) names nothing.
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return reply.code(404).send({ detail: 'Not found.' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return reply.code(415).send({
         detail: `Unsupported media type "${request.headers['content-type'] ?? ''}" in request.`,

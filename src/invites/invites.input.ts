@@ -38,8 +38,11 @@ export function resolveRecipient(raw: SendInviteRequest, errors: FieldErrors): R
     if (!first) first = head;
     if (!last) last = rest.join(' ');
   }
-  if (!first) add('first_name', 'This field is required.');
-  if (!last && blank(body.full_name)) add('last_name', 'This field is required.');
+  // A name sent as whitespace reads as blank, as DRF trims before checking.
+  const missing = (v: string | undefined) =>
+    v === undefined ? 'This field is required.' : 'This field may not be blank.';
+  if (!first) add('first_name', missing(body.first_name));
+  if (!last && blank(body.full_name)) add('last_name', missing(body.last_name));
 
   let phoneE164: string | null = null;
   if (!blank(body.phone_number)) {

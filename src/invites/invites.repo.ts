@@ -1,6 +1,9 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/client.ts';
+import { jsonArrayFrom } from '../db/json.ts';
 import { keyset } from '../db/keyset.ts';
-import type { InviteReplyToTable, InvitesTable } from '../db/tables.ts';
+import { prepared, preparedInsert } from '../db/prepared.ts';
+import type { Database, InviteReplyToTable, InvitesTable } from '../db/tables.ts';
 import type { PageRequest } from '../http/pagination.ts';
 import type { InviteStatus } from './invites.schema.ts';
 
@@ -9,9 +12,69 @@ export interface InviteFilters {
   reply_to?: string;
 }
 
+const insertInviteRow = preparedInsert('invites');
+const insertReplyToRow = preparedInsert('invite_reply_to');
+
 export async function insertInvite(db: Db, row: InvitesTable, replyTo: InviteReplyToTable[]): Promise<void> {
-  await db.insertInto('invites').values(row).execute();
-  if (replyTo.length > 0) await db.insertInto('invite_reply_to').values(replyTo).execute();
+  await insertInviteRow(db, row);
+  for (const r of replyTo) await insertReplyToRow(db, r);
+}
+
+/** The invite's columns that its wire object shows, with its deliveries (newest first) as JSON. */
+function inviteView(db: Db, eb: ExpressionBuilder<Database & { i: InvitesTable }, 'i'>) {
+  return [
+    'i.client_id',
+    'i.id',
+    'i.user_id',
+    'i.first_name',
+    'i.last_name',
+    'i.email',
+    'i.phone_number',
+    'i.status',
+    'i.group_id',
+    'i.flow_id',
+    'i.flow_items',
+    'i.reply_to',
+    'i.invite_template_id',
+    'i.created_at',
+    'i.updated_at',
+    'i.invited_at',
+    'i.revoked_at',
+    jsonArrayFrom(
+      db,
+      eb
+        .selectFrom('deliveries as d')
+        .select([
+          'd.id',
+          'd.method',
+          'd.status',
+          'd.sent_at',
+          'd.updated_at',
+          'd.attempts',
+          'd.next_attempt_at',
+          'd.last_error',
+          'd.status_detail',
+        ])
+        .whereRef('d.client_id', '=', 'i.client_id')
+        .whereRef('d.invite_id', '=', 'i.id')
+        .orderBy('d.created_at', 'desc')
+        .orderBy('d.id', 'desc'),
+    ).as('deliveries'),
+  ] as const;
+}
+
+const selectInviteView = prepared((db, clientId, id) =>
+  db
+    .selectFrom('invites as i')
+    .select((eb) => inviteView(db, eb))
+    .where('i.client_id', '=', clientId)
+    .where('i.id', '=', id),
+);
+export type InviteView = Awaited<ReturnType<typeof selectInviteView>>[number];
+
+/** One invite as the API shows it, in a single query (the hot path of retrieve). */
+export async function findInviteView(db: Db, clientId: string, id: string): Promise<InviteView | undefined> {
+  return (await selectInviteView(db, clientId, id))[0];
 }
 
 export function findInvite(db: Db, clientId: string, id: string) {
@@ -31,15 +94,18 @@ export function listInvites(db: Db, clientId: string, filters: InviteFilters, pa
       .innerJoin('invites as i', (j) =>
         j.onRef('i.client_id', '=', 'r.client_id').onRef('i.id', '=', 'r.invite_id'),
       )
-      .selectAll('i')
+      .select((eb) => inviteView(db, eb))
       .where('r.client_id', '=', clientId)
       .where('r.email', '=', filters.reply_to.toLowerCase());
     if (filters.status) q = q.where('i.status', 'in', filters.status);
     return keyset(q, { createdAt: 'r.created_at', id: 'r.invite_id' }, page).execute();
   }
-  let q = db.selectFrom('invites').selectAll().where('client_id', '=', clientId);
-  if (filters.status) q = q.where('status', 'in', filters.status);
-  return keyset(q, { createdAt: 'created_at', id: 'id' }, page).execute();
+  let q = db
+    .selectFrom('invites as i')
+    .select((eb) => inviteView(db, eb))
+    .where('i.client_id', '=', clientId);
+  if (filters.status) q = q.where('i.status', 'in', filters.status);
+  return keyset(q, { createdAt: 'i.created_at', id: 'i.id' }, page).execute();
 }
 
 /** Bumps invited_at / updated_at for a re-send; false when the invite is revoked. */

@@ -133,8 +133,20 @@ export const InviteDelivery = Type.Object(
       [Type.Literal('sent'), Type.Literal('delivered'), Type.Literal('undelivered'), Type.Literal('opened')],
       { description: 'Status of the invite delivery.' },
     ),
-    sent_at: Timestamp({ description: 'When the invite was sent.' }),
+    sent_at: Timestamp({
+      description: 'When the invite was sent: when it was queued, then when the provider accepted it.',
+    }),
     updated_at: Timestamp({ description: 'When the delivery status was last updated.' }),
+    attempts: Type.Integer({ description: '(invitekit) Send attempts made so far.' }),
+    next_attempt_at: Nullable(
+      Timestamp({ description: '(invitekit) When the next send attempt is due, while retrying.' }),
+    ),
+    last_error: Nullable(Type.String({ description: '(invitekit) The last send error, if any.' })),
+    status_detail: Nullable(
+      Type.String({
+        description: '(invitekit) Why the delivery is undelivered (bounce, STOP, retries ran out).',
+      }),
+    ),
   },
   { $id: 'InviteDelivery' },
 );

@@ -1,7 +1,8 @@
 import type { Db } from '../db/client.ts';
+import { parseJson } from '../db/json.ts';
 import type { InvitesTable } from '../db/tables.ts';
-import { listDeliveries } from '../delivery/deliveries.repo.ts';
-import { createDeliveries } from '../delivery/deliveries.service.ts';
+import { queueDeliveries } from '../delivery/deliveries.service.ts';
+import { cancelQueuedJobs } from '../delivery/queue.repo.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, type FieldErrors } from '../errors.ts';
 import { buildPage, decodeCursor, type PageRequest } from '../http/pagination.ts';
@@ -14,7 +15,7 @@ import { issueUserToken } from '../users/tokens.ts';
 import { insertUser } from '../users/users.repo.ts';
 import { InviteFiltersSchema, parseInviteFilters } from './invites.filters.ts';
 import { resolveRecipient } from './invites.input.ts';
-import type { InviteFilters } from './invites.repo.ts';
+import type { InviteFilters, InviteView } from './invites.repo.ts';
 import * as repo from './invites.repo.ts';
 import type {
   InviteObject,
@@ -23,45 +24,42 @@ import type {
   SendInviteRequest,
 } from './invites.schema.ts';
 
-type DeliveryRow = Awaited<ReturnType<typeof listDeliveries>>[number];
-
 export function inviteUrl(publicUrl: string, inviteId: string): string {
   return `${publicUrl}/connect/${inviteId}`;
 }
 
-export function toInviteObject(
-  row: InvitesTable,
-  deliveries: DeliveryRow[],
-  publicUrl: string,
-  userToken: string | null,
-): InviteObject {
+export function toInviteObject(view: InviteView, publicUrl: string, userToken: string | null): InviteObject {
   return {
-    id: row.id,
-    user: row.user_id,
+    id: view.id,
+    user: view.user_id,
     user_token: userToken,
-    email: row.email,
-    phone_number: row.phone_number,
-    full_name: `${row.first_name} ${row.last_name}`.trim(),
-    first_name: row.first_name,
-    last_name: row.last_name,
-    revoked_at: isoOrNull(row.revoked_at),
-    status: row.status as InviteObject['status'],
-    group_id: row.group_id,
-    url: inviteUrl(publicUrl, row.id),
-    created_at: iso(row.created_at),
-    updated_at: iso(row.updated_at),
-    invited_at: iso(row.invited_at),
-    flow_id: row.flow_id,
-    flow_items: JSON.parse(row.flow_items) as string[],
-    reply_to: JSON.parse(row.reply_to) as string[],
-    deliveries: deliveries.map((d) => ({
+    email: view.email,
+    phone_number: view.phone_number,
+    full_name: `${view.first_name} ${view.last_name}`.trim(),
+    first_name: view.first_name,
+    last_name: view.last_name,
+    revoked_at: isoOrNull(view.revoked_at),
+    status: view.status as InviteObject['status'],
+    group_id: view.group_id,
+    url: inviteUrl(publicUrl, view.id),
+    created_at: iso(view.created_at),
+    updated_at: iso(view.updated_at),
+    invited_at: iso(view.invited_at),
+    flow_id: view.flow_id,
+    flow_items: parseJson<string[]>(view.flow_items),
+    reply_to: parseJson<string[]>(view.reply_to),
+    deliveries: parseJson(view.deliveries).map((d) => ({
       id: d.id,
       method: d.method,
       status: d.status,
       sent_at: iso(d.sent_at),
       updated_at: iso(d.updated_at),
+      attempts: Number(d.attempts),
+      next_attempt_at: isoOrNull(d.next_attempt_at),
+      last_error: d.last_error,
+      status_detail: d.status_detail,
     })),
-    invite_template_id: row.invite_template_id,
+    invite_template_id: view.invite_template_id,
   };
 }
 
@@ -81,10 +79,16 @@ export async function renderContextFor(db: Db, row: InvitesTable, publicUrl: str
   };
 }
 
-async function withToken(deps: Deps, row: InvitesTable): Promise<InviteObject> {
-  const deliveries = await listDeliveries(deps.db, row.client_id, [row.id]);
-  const token = await issueUserToken(deps, row.client_id, row.user_id);
-  return toInviteObject(row, deliveries, deps.config.PUBLIC_URL, token);
+/** The invite as the API answers for one object: with a fresh user token. */
+async function answer(deps: Deps, view: InviteView): Promise<InviteObject> {
+  const token = await issueUserToken(deps, view.client_id, view.user_id);
+  return toInviteObject(view, deps.config.PUBLIC_URL, token);
+}
+
+async function loadView(deps: Deps, clientId: string, id: string): Promise<InviteView> {
+  const view = await repo.findInviteView(deps.db, clientId, id);
+  if (!view) throw AppError.notFound();
+  return view;
 }
 
 /**
@@ -136,14 +140,7 @@ export async function sendInvite(
     invited_at: now,
     revoked_at: null,
   };
-  const render: RenderContext = {
-    firstName: row.first_name,
-    lastName: row.last_name,
-    url: inviteUrl(deps.config.PUBLIC_URL, row.id),
-    override,
-    template,
-  };
-  await deps.db.transaction().execute(async (trx) => {
+  const deliveries = await deps.db.transaction().execute(async (trx) => {
     await insertUser(trx, {
       client_id: clientId,
       id: userId,
@@ -162,39 +159,41 @@ export async function sendInvite(
       invite_id: row.id,
     }));
     await repo.insertInvite(trx, row, replyRows);
-    await createDeliveries(trx, row, render, now);
+    return queueDeliveries(trx, row, now);
   });
-  return withToken(deps, row);
+  deps.queueSignal.emit('enqueued');
+  return answer(deps, { ...row, deliveries: deliveries.reverse() });
 }
 
 export async function getInvite(deps: Deps, clientId: string, id: string): Promise<InviteObject> {
-  const row = await repo.findInvite(deps.db, clientId, id);
-  if (!row) throw AppError.notFound();
-  return withToken(deps, row);
+  return answer(deps, await loadView(deps, clientId, id));
 }
 
 export async function resendInvite(deps: Deps, clientId: string, id: string): Promise<InviteObject> {
   const row = await repo.findInvite(deps.db, clientId, id);
   if (!row) throw AppError.notFound();
   const now = deps.clock.now().toISOString();
-  const render = await renderContextFor(deps.db, row, deps.config.PUBLIC_URL);
   const resent = await deps.db.transaction().execute(async (trx) => {
     if (!(await repo.markResent(trx, clientId, id, now))) return false;
-    await createDeliveries(trx, row, render, now);
+    await queueDeliveries(trx, row, now);
     return true;
   });
   if (!resent) throw AppError.badRequest('This invite has been revoked and cannot be re-sent.');
-  return withToken(deps, { ...row, invited_at: now, updated_at: now });
+  deps.queueSignal.emit('enqueued');
+  return answer(deps, await loadView(deps, clientId, id));
 }
 
 export async function revokeInvite(deps: Deps, clientId: string, id: string): Promise<InviteObject> {
   const row = await repo.findInvite(deps.db, clientId, id);
   if (!row) throw AppError.notFound();
   if (row.status === 'completed') throw AppError.badRequest('A completed invite cannot be revoked.');
-  await repo.markRevoked(deps.db, clientId, id, deps.clock.now().toISOString());
-  const current = await repo.findInvite(deps.db, clientId, id);
-  if (current?.status === 'completed') throw AppError.badRequest('A completed invite cannot be revoked.');
-  return withToken(deps, current!);
+  const now = deps.clock.now().toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    if (await repo.markRevoked(trx, clientId, id, now)) await cancelQueuedJobs(trx, clientId, id, now);
+  });
+  const current = await loadView(deps, clientId, id);
+  if (current.status === 'completed') throw AppError.badRequest('A completed invite cannot be revoked.');
+  return answer(deps, current);
 }
 
 export async function listInvites(deps: Deps, clientId: string, query: ListInvitesQuery) {
@@ -212,16 +211,5 @@ export async function listInvites(deps: Deps, clientId: string, query: ListInvit
     next,
     previous,
   } = buildPage(rows, page, filters, `${deps.config.PUBLIC_URL}/v2/invites`);
-  const deliveries = await listDeliveries(
-    deps.db,
-    clientId,
-    items.map((r) => r.id),
-  );
-  const byInvite = new Map<string, DeliveryRow[]>();
-  for (const d of deliveries) byInvite.set(d.invite_id, [...(byInvite.get(d.invite_id) ?? []), d]);
-  return {
-    next,
-    previous,
-    results: items.map((r) => toInviteObject(r, byInvite.get(r.id) ?? [], deps.config.PUBLIC_URL, null)),
-  };
+  return { next, previous, results: items.map((r) => toInviteObject(r, deps.config.PUBLIC_URL, null)) };
 }

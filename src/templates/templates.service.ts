@@ -1,9 +1,23 @@
 import type { InviteTemplatesTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../errors.ts';
+import { AppError, addFieldError, type FieldErrors } from '../errors.ts';
 import { newId } from '../lib/ids.ts';
 import * as repo from './templates.repo.ts';
 import type { InviteTemplate, InviteTemplateRequest } from './templates.schema.ts';
+
+const REQUIRED_TEXT = [
+  'name',
+  'email_body',
+  'sms_body',
+  'header',
+  'button',
+  'subject',
+  'sender',
+  'company',
+  'page_heading',
+  'page_description',
+  'page_button',
+] as const;
 
 export function toTemplateObject(row: InviteTemplatesTable): InviteTemplate {
   const data = JSON.parse(row.data) as InviteTemplateRequest;
@@ -34,12 +48,24 @@ export async function createTemplate(
   clientId: string,
   input: InviteTemplateRequest,
 ): Promise<InviteTemplate> {
-  const pc = input.page_config;
-  if (pc?.page_success_show_button && !pc.page_success_button?.trim()) {
-    throw AppError.fields({
-      page_config: { page_success_button: ['This field is required when page_success_show_button is true.'] },
-    });
+  const errors: FieldErrors = {};
+  // Whitespace-only text is blank (as a DRF CharField trims it): rendering would drop it for defaults.
+  for (const key of REQUIRED_TEXT) {
+    if (input[key].trim() === '') addFieldError(errors, [key], 'This field may not be blank.');
   }
+  const pc = input.page_config;
+  for (const key of ['page_success_heading', 'page_success_description'] as const) {
+    if (pc && pc[key].trim() === '')
+      addFieldError(errors, ['page_config', key], 'This field may not be blank.');
+  }
+  if (pc?.page_success_show_button && !pc.page_success_button?.trim()) {
+    addFieldError(
+      errors,
+      ['page_config', 'page_success_button'],
+      'This field is required when page_success_show_button is true.',
+    );
+  }
+  if (Object.keys(errors).length > 0) throw AppError.fields(errors);
   const now = deps.clock.now().toISOString();
   const row: InviteTemplatesTable = {
     client_id: clientId,

@@ -1,12 +1,10 @@
 import type { Db } from '../db/client.ts';
 import { keyset } from '../db/keyset.ts';
-import type { UsersTable } from '../db/tables.ts';
+import { preparedInsert } from '../db/prepared.ts';
 import type { PageRequest } from '../http/pagination.ts';
 import type { UserListFilters } from './users.schema.ts';
 
-export async function insertUser(db: Db, row: UsersTable): Promise<void> {
-  await db.insertInto('users').values(row).execute();
-}
+export const insertUser = preparedInsert('users');
 
 export function findUser(db: Db, clientId: string, id: string) {
   return db

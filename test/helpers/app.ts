@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { createKey } from '../../src/auth/keys.service.ts';
+import { JOB_KINDS } from '../../src/delivery/catalog.ts';
+import { Worker } from '../../src/delivery/runner.ts';
 import { loadConfig } from '../../src/config.ts';
 import { closeDeps, createDeps, type Deps } from '../../src/deps.ts';
 import { type Clock, fixedClock } from '../../src/lib/clock.ts';
@@ -40,6 +42,9 @@ export interface TestApp {
   clock: ReturnType<typeof fixedClock>;
   request<T = any>(method: string, url: string, opts?: RequestOptions): Promise<ApiResponse<T>>;
   newKey(opts?: { clientId?: string }): Promise<Credentials>;
+  /** Runs the delivery worker until no job is due (the clock decides what is due). */
+  drain(): Promise<void>;
+  worker: Worker;
   close(): Promise<void>;
 }
 
@@ -69,6 +74,7 @@ export async function startTestApp(
   const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
   const checker = new OpenApiChecker(doc);
   const key = await createKey(deps, { name: 'test' });
+  const worker = new Worker(deps, JOB_KINDS, { concurrency: 8, pollMs: 1000 });
 
   return {
     app,
@@ -92,7 +98,10 @@ export async function startTestApp(
       return { status: res.statusCode, body, headers: res.headers, raw };
     },
     newKey: (o = {}) => createKey(deps, { name: 'another', clientId: o.clientId }),
+    worker,
+    drain: () => worker.drain(),
     async close() {
+      await worker.stop(5000);
       await app.close();
       await closeDeps(deps);
       rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,69 @@
+import type { Db } from '../db/client.ts';
+import type { InvitesTable } from '../db/tables.ts';
+import { findInvite } from '../invites/invites.repo.ts';
+import { escapeHtml } from '../lib/html.ts';
+import { newId } from '../lib/ids.ts';
+import { ChannelError } from './channels/channel.ts';
+import { type JobKind, MESSAGE_RETRY_SCHEDULE } from './jobs.ts';
+import { insertJob } from './queue.repo.ts';
+
+interface Payload {
+  to: string;
+}
+
+/** Queues, in the caller's transaction, one "invite completed" email per reply_to address. */
+export async function queueCompletionNotices(trx: Db, invite: InvitesTable, at: string): Promise<number> {
+  const to = JSON.parse(invite.reply_to) as string[];
+  for (const address of to) {
+    await insertJob(trx, {
+      client_id: invite.client_id,
+      id: newId(),
+      kind: 'invite.completed_notice',
+      invite_id: invite.id,
+      delivery_id: null,
+      payload: JSON.stringify({ to: address } satisfies Payload),
+      status: 'queued',
+      attempts: 0,
+      run_at: at,
+      locked_until: null,
+      locked_by: null,
+      last_error: null,
+      created_at: at,
+      updated_at: at,
+    });
+  }
+  return to.length;
+}
+
+/** Tells a reply_to address that the recipient completed the invite. */
+export const completedNoticeJob: JobKind = {
+  retrySchedule: MESSAGE_RETRY_SCHEDULE,
+  async run(deps, job) {
+    const { to } = JSON.parse(job.payload) as Payload;
+    const invite = await findInvite(deps.db, job.client_id, job.invite_id!);
+    if (!invite) return { kind: 'failed', error: 'invite no longer exists' };
+    const name = `${invite.first_name} ${invite.last_name}`.trim();
+    const when = invite.updated_at;
+    const subject = `${name} completed your invite`;
+    const text = `${name} connected their payroll account on ${when}.\n\nInvite: ${invite.id}\n`;
+    const html = `<!doctype html><html><body style="font:15px/22px Arial,sans-serif;color:#111827"><p><strong>${escapeHtml(name)}</strong> connected their payroll account on ${escapeHtml(when)}.</p><p style="color:#6b7280">Invite ${escapeHtml(invite.id)}</p></body></html>`;
+    try {
+      const accepted = await deps.channels.email.send({
+        messageId: `<${job.id}@invitekit>`,
+        clientId: job.client_id,
+        deliveryId: null,
+        to,
+        replyTo: null,
+        subject,
+        text,
+        html,
+      });
+      return { kind: 'done', response: accepted.response };
+    } catch (err) {
+      if (!(err instanceof ChannelError)) throw err;
+      return err.permanent
+        ? { kind: 'failed', error: err.message, response: err.response }
+        : { kind: 'retry', error: err.message, response: err.response };
+    }
+  },
+};

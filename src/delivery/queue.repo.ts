@@ -1,0 +1,109 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/client.ts';
+import { preparedInsert } from '../db/prepared.ts';
+import type { JobAttemptsTable, JobStatus, JobsTable } from '../db/tables.ts';
+
+export const insertJob = preparedInsert('jobs');
+export const insertAttempt = preparedInsert('job_attempts');
+
+/**
+ * Takes up to `limit` due jobs for `workerId` until `leaseUntil`: queued jobs whose time
+ * has come, and running jobs whose lease ran out (their worker died). Each claim counts
+ * an attempt.
+ */
+export async function claimDue(
+  db: Db,
+  workerId: string,
+  now: string,
+  leaseUntil: string,
+  limit: number,
+): Promise<JobsTable[]> {
+  const result = await sql<JobsTable>`
+    update jobs
+       set status = 'running', locked_by = ${workerId}, locked_until = ${leaseUntil},
+           attempts = attempts + 1, updated_at = ${now}
+     where (client_id, id) in (
+       select client_id, id from jobs
+        where (status = 'queued' and run_at <= ${now})
+           or (status = 'running' and locked_until < ${now})
+        order by run_at
+        limit ${limit})
+    returning *`.execute(db);
+  return result.rows;
+}
+
+/** Ends or reschedules a claimed job; only the worker holding it may. */
+export async function settleJob(
+  db: Db,
+  job: Pick<JobsTable, 'client_id' | 'id'>,
+  workerId: string,
+  change: { status: JobStatus; run_at?: string; last_error?: string | null; attempts?: number },
+  now: string,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('jobs')
+    .set({ ...change, locked_by: null, locked_until: null, updated_at: now })
+    .where('client_id', '=', job.client_id)
+    .where('id', '=', job.id)
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
+/** Cancels the invite's jobs that no worker has taken yet. */
+export async function cancelQueuedJobs(
+  db: Db,
+  clientId: string,
+  inviteId: string,
+  now: string,
+): Promise<number> {
+  const res = await db
+    .updateTable('jobs')
+    .set({ status: 'cancelled', updated_at: now, last_error: 'invite revoked' })
+    .where('client_id', '=', clientId)
+    .where('invite_id', '=', inviteId)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** When the next job falls due (or a lease runs out), for the worker's sleep. */
+export async function nextDueAt(db: Db): Promise<string | null> {
+  const row = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.min('run_at').as('at'))
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  return (row?.at as string | null | undefined) ?? null;
+}
+
+export function listAttempts(db: Db, clientId: string, deliveryId: string) {
+  return db
+    .selectFrom('job_attempts')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .where('delivery_id', '=', deliveryId)
+    .orderBy('attempt')
+    .execute();
+}
+
+export type AttemptRow = JobAttemptsTable;
+
+/**
+ * Reserves the next send slot of an SMS sender, spacing sends `intervalMs` apart across
+ * every worker process, in one statement so concurrent workers cannot take the same slot.
+ * Returns when the reserved slot starts (epoch ms).
+ */
+export async function reserveSenderSlot(
+  db: Db,
+  sender: string,
+  nowMs: number,
+  intervalMs: number,
+): Promise<number> {
+  const result = await sql<{ next_at_ms: number | string }>`
+    insert into sender_pacing (sender, next_at_ms) values (${sender}, ${nowMs + intervalMs})
+    on conflict (sender) do update
+      set next_at_ms = (case when sender_pacing.next_at_ms > ${nowMs} then sender_pacing.next_at_ms else ${nowMs} end) + ${intervalMs}
+    returning next_at_ms`.execute(db);
+  return Number(result.rows[0]!.next_at_ms) - intervalMs;
+}

@@ -1,0 +1,17 @@
+import type { Db } from '../db/client.ts';
+import { keyset } from '../db/keyset.ts';
+import type { PageRequest } from '../http/pagination.ts';
+import type { OutboxFilters } from './outbox.schema.ts';
+
+export function listOutbox(db: Db, clientId: string, filters: OutboxFilters, page: PageRequest) {
+  let q = db
+    .selectFrom('outbox_messages as m')
+    .leftJoin('deliveries as d', (j) =>
+      j.onRef('d.client_id', '=', 'm.client_id').onRef('d.id', '=', 'm.delivery_id'),
+    )
+    .selectAll('m')
+    .select('d.invite_id')
+    .where('m.client_id', '=', clientId);
+  if (filters.to !== undefined) q = q.where('m.to_address', '=', filters.to);
+  return keyset(q, { createdAt: 'm.created_at', id: 'm.id' }, page).execute();
+}

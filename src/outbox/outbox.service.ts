@@ -1,0 +1,39 @@
+import type { Deps } from '../deps.ts';
+import { buildPage, decodeCursor, type PageRequest } from '../http/pagination.ts';
+import { iso } from '../lib/time.ts';
+import { listOutbox } from './outbox.repo.ts';
+import {
+  OutboxFilters as FiltersSchema,
+  type OutboxFilters,
+  type OutboxMessage,
+  type OutboxQuery,
+} from './outbox.schema.ts';
+
+/** Captured email and SMS of one client, newest first. */
+export async function listMessages(deps: Deps, clientId: string, query: OutboxQuery) {
+  let filters: OutboxFilters;
+  let page: PageRequest;
+  if (query.cursor !== undefined) {
+    ({ filters, page } = decodeCursor<OutboxFilters>(query.cursor, FiltersSchema));
+  } else {
+    filters = query.to === undefined ? {} : { to: query.to };
+    page = { direction: 'next', key: null, limit: query.limit ?? 20 };
+  }
+  const rows = await listOutbox(deps.db, clientId, filters, page);
+  const result = buildPage(rows, page, filters, `${deps.config.PUBLIC_URL}/outbox/messages`);
+  const results: OutboxMessage[] = result.rows.map((m) => ({
+    id: m.id,
+    channel: m.channel,
+    to: m.to_address,
+    from: m.from_address,
+    reply_to: m.reply_to,
+    message_id: m.message_id,
+    subject: m.subject,
+    text: m.text_body,
+    html: m.html_body,
+    delivery_id: m.delivery_id,
+    invite_id: m.invite_id ?? null,
+    created_at: iso(m.created_at),
+  }));
+  return { next: result.next, previous: result.previous, results };
+}
