@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createKey } from '../src/auth/keys.service.ts';
 import { loadConfig } from '../src/config.ts';
 import { closeDeps, createDeps } from '../src/deps.ts';
+import { type DeliveryRow, measureNodemailerCeiling, measurePipeline } from './delivery.ts';
 import { freePort, load, type Row, startProcess, table } from './lib.ts';
 import { seedInvites } from './seed.ts';
 
@@ -14,6 +15,8 @@ import { seedInvites } from './seed.ts';
 const SEED = Number(process.env.BENCH_SEED ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
+const ONLY = process.env.BENCH_ONLY; // api | delivery
+const DELIVERY_SECONDS = Number(process.env.BENCH_DELIVERY_SECONDS ?? 20);
 
 const dir = mkdtempSync(join(tmpdir(), 'invitekit-bench-'));
 const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
@@ -68,6 +71,7 @@ const targets: [string, Parameters<typeof load>[1]][] = [
 
 const rows: Row[] = [];
 for (const [name, opts] of targets) {
+  if (ONLY && ONLY !== 'api') break;
   await load(name, { ...opts, duration: 2 }); // warm-up: JIT, caches, SQLite pages
   t = performance.now();
   const row = await load(name, opts);
@@ -77,6 +81,66 @@ for (const [name, opts] of targets) {
 server.kill('SIGTERM');
 ceiling.kill('SIGTERM');
 
+// Delivery: invites/s from POST to acceptance by an SMTP sink, against nodemailer alone.
+const deliveryRows: DeliveryRow[] = [];
+if (!ONLY || ONLY === 'delivery') {
+  deliveryRows.push(await measureNodemailerCeiling(DELIVERY_SECONDS, 16));
+  const startServer = (workerApart: boolean) => async (smtpPort: number) => {
+    const pipelineDir = mkdtempSync(join(tmpdir(), 'invitekit-bench-delivery-'));
+    const p = await freePort();
+    const env = {
+      DATABASE_URL: `sqlite:${join(pipelineDir, 'pipeline.db')}`,
+      PORT: String(p),
+      HOST: '127.0.0.1',
+      LOG_LEVEL,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}?ignoreTLS=true`,
+      INVITEKIT_API_KEY_ID: 'bench',
+      INVITEKIT_API_KEY_SECRET: 'bench-secret-bench-secret',
+    };
+    const api = await startProcess(
+      ['bin/invitekit.js', 'serve', ...(workerApart ? ['--no-worker'] : [])],
+      env,
+      'running at',
+    );
+    const worker = workerApart ? await startProcess(['bin/invitekit.js', 'worker'], env, 'running on') : null;
+    return {
+      base: `http://127.0.0.1:${p}`,
+      auth: `Basic ${Buffer.from('bench:bench-secret-bench-secret').toString('base64')}`,
+      stop: async () => {
+        api.kill('SIGTERM');
+        worker?.kill('SIGTERM');
+        rmSync(pipelineDir, { recursive: true, force: true });
+      },
+    };
+  };
+  deliveryRows.push(
+    await measurePipeline(
+      'pipeline: `serve` (API + worker in one process)',
+      DELIVERY_SECONDS,
+      16,
+      startServer(false),
+    ),
+  );
+  deliveryRows.push(
+    await measurePipeline(
+      'pipeline: `serve --no-worker` + `worker`',
+      DELIVERY_SECONDS,
+      16,
+      startServer(true),
+    ),
+  );
+  for (const r of deliveryRows)
+    console.log(`${r.name}: ${r.perSecond.toFixed(0)}/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
+}
+const deliveryTable = [
+  '| path | messages/s | p50 ms | p99 ms | vs ceiling | messages |',
+  '|---|---:|---:|---:|---:|---:|',
+  ...deliveryRows.map(
+    (r) =>
+      `| ${r.name} | ${r.perSecond.toFixed(0)} | ${r.p50 ?? '-'} | ${r.p99 ?? '-'} | ${((r.perSecond / deliveryRows[0]!.perSecond) * 100).toFixed(0)}% | ${r.sent} |`,
+  ),
+].join('\n');
+
 const report = [
   '# Benchmark results',
   '',
@@ -85,9 +149,20 @@ const report = [
   `autocannon, 16 connections, ${DURATION} s per target after a 2 s warm-up; server LOG_LEVEL=${LOG_LEVEL}.`,
   'The ceiling is bare Fastify (no auth, database or schema) returning a JSON object the size of an invite.',
   '',
-  table(rows, rows[0]!.rps),
+  rows.length ? table(rows, rows[0]!.rps) : '(API section not run)',
   '',
   'Targets: retrieve ≥ 50% of the ceiling, send ≥ 25%.',
+  '',
+  '## Delivery pipeline',
+  '',
+  `16 clients, each POSTing an email-only invite and waiting for its email to reach a local SMTP sink`,
+  `before the next, for ${DELIVERY_SECONDS} s after a 2 s warm-up (SQLite file, SMTP_URL set). The ceiling is`,
+  'nodemailer alone (pooled, same defaults) sending the same rendered email with 16 sends in flight. Each',
+  'run has its own sink, in a process of its own. Latency runs from the POST (or sendMail) to the acceptance.',
+  '',
+  deliveryRows.length ? deliveryTable : '(delivery section not run)',
+  '',
+  'Target: the pipeline sustains ≥ 70% of the ceiling.',
   '',
 ].join('\n');
 writeFileSync(new URL('./results.md', import.meta.url), report);

@@ -10,6 +10,11 @@ import { Detail, FieldErrors } from './http/schema.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { invitesRoutes } from './invites/invites.routes.ts';
 import { InviteDelivery, InviteObject } from './invites/invites.schema.ts';
+import { accountsRoutes } from './link/accounts.routes.ts';
+import { AccountObject } from './link/accounts.schema.ts';
+import { eventsRoutes } from './link/events.routes.ts';
+import { InviteEvent } from './link/events.schema.ts';
+import { linkRoutes } from './link/link.routes.ts';
 import { outboxRoutes } from './outbox/outbox.routes.ts';
 import { OutboxMessage } from './outbox/outbox.schema.ts';
 import { templatesRoutes } from './templates/templates.routes.ts';
@@ -53,6 +58,17 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       done(AppError.badRequest(`JSON parse error - ${(err as Error).message}`), undefined);
     }
   });
+  // Any other type is refused, but an empty body of any type is just no body (a re-send
+  // sent with a stray Content-Type must still work).
+  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+    if (String(body) === '') return done(null, undefined);
+    done(
+      new AppError(415, {
+        detail: `Unsupported media type "${req.headers['content-type'] ?? ''}" in request.`,
+      }),
+      undefined,
+    );
+  });
 
   for (const schema of [
     Detail,
@@ -63,6 +79,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     UserObject,
     UserTokenObject,
     OutboxMessage,
+    AccountObject,
+    InviteEvent,
   ]) {
     app.addSchema(schema);
   }
@@ -76,6 +94,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
 
   await app.register((i) => trackingRoutes(i, deps));
+  // The recipient's pages: open to anyone holding an invite URL or a user token, never Basic auth.
+  await app.register((i) => linkRoutes(i, deps));
 
   await app.register(async (api) => {
     const allowed = new Map<string, Set<string>>();
@@ -94,6 +114,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     await api.register((i) => templatesRoutes(i, deps));
     await api.register((i) => usersRoutes(i, deps));
     await api.register((i) => outboxRoutes(i, deps));
+    await api.register((i) => accountsRoutes(i, deps));
+    await api.register((i) => eventsRoutes(i, deps));
 
     for (const [url, methods] of allowed) {
       const missing = METHODS.filter((m) => !methods.has(m));

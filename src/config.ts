@@ -28,6 +28,7 @@ export const ConfigSchema = Type.Object({
   SMS_RATE_PER_SECOND: Type.Number({ exclusiveMinimum: 0, maximum: 1000, default: 1 }),
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
   WORKER_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000 }),
+  WORKER_LEASE_SECONDS: Type.Integer({ minimum: 5, maximum: 3600, default: 60 }),
   SHUTDOWN_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 10 }),
 });
 
@@ -58,10 +59,15 @@ export function loadConfig(
     raw[key] = NUMERIC_KEYS.has(key) && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
   const withDefaults = Value.Default(ConfigSchema, raw) as Record<string, unknown>;
-  const problems = [...Value.Errors(ConfigSchema, withDefaults)].map((e) => {
-    const key = e.path.replace(/^\//, '');
-    return `${key}: ${e.message} (got ${JSON.stringify(withDefaults[key])})`;
-  });
+  const problems = [...Value.Errors(ConfigSchema, withDefaults)]
+    // A union reports each branch too; one line per key is enough.
+    .filter((e, i, all) => all.findIndex((o) => o.path === e.path) === i)
+    .map((e) => {
+      const key = e.path.replace(/^\//, '') as keyof RawConfig;
+      const schema = ConfigSchema.properties[key] as { anyOf?: { const: string }[] } | undefined;
+      const expected = schema?.anyOf ? `one of ${schema.anyOf.map((b) => b.const).join(', ')}` : e.message;
+      return `${key}: expected ${expected.replace(/^Expected /, '')} (got ${JSON.stringify(withDefaults[key])})`;
+    });
   const cfg = withDefaults as RawConfig;
   if (Boolean(cfg.INVITEKIT_API_KEY_ID) !== Boolean(cfg.INVITEKIT_API_KEY_SECRET)) {
     problems.push('INVITEKIT_API_KEY_ID and INVITEKIT_API_KEY_SECRET must be set together');

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { buildApp } from './app.ts';
 import { createKey, listKeys, revokeKey } from './auth/keys.service.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { migrate, openDb } from './db/client.ts';
@@ -39,6 +38,7 @@ function startWorker(deps: Deps): Worker {
   const worker = new Worker(deps, JOB_KINDS, {
     concurrency: deps.config.WORKER_CONCURRENCY,
     pollMs: deps.config.WORKER_POLL_MS,
+    leaseMs: deps.config.WORKER_LEASE_SECONDS * 1000,
   });
   worker.start();
   return worker;
@@ -61,6 +61,8 @@ function onShutdown(deps: Deps, steps: (() => Promise<void>)[]): void {
 async function serve(opts: Record<string, string | boolean | undefined>): Promise<void> {
   const config = configFrom(opts);
   const deps = await createDeps(config);
+  // Loaded here, not at the top: the HTTP stack costs a second that `keys` commands need not pay.
+  const { buildApp } = await import('./app.ts');
   const app = await buildApp(deps);
   await app.listen({ port: config.PORT, host: config.HOST });
   const worker = opts.worker === false ? null : startWorker(deps);

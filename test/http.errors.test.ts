@@ -68,6 +68,8 @@ describe('ids in paths', () => {
     ['GET', '/v2/invite-templates/{id}'],
     ['DELETE', '/v2/invite-templates/{id}'],
     ['GET', '/v2/users/{id}'],
+    ['GET', '/v2/invites/{id}/events'],
+    ['GET', '/v2/accounts/{id}'],
   ] as const;
 
   it('covers every documented route with an id', async () => {

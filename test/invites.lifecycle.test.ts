@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOT_SENT_REVOKED } from '../src/delivery/deliveries.service.ts';
 import { countRows, inviteBody, startTestApp, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;
@@ -97,6 +98,8 @@ describe('POST /v2/invites/{id}/revoke', () => {
       status: 'revoked',
       revoked_at: at,
       updated_at: at,
+      // Nothing had gone out yet: the queued sends are cancelled and the deliveries say so.
+      deliveries: sent.deliveries.map((d: any) => ({ ...d, status_detail: NOT_SENT_REVOKED })),
     });
 
     t.clock.advance(60_000);
@@ -118,7 +121,9 @@ describe('POST /v2/invites/{id}/revoke', () => {
     expect(res.body).toEqual({ detail: expect.stringMatching(/revoked/) });
     expect(await countRows(t.deps)).toEqual(before);
     const got = await t.request('GET', `/v2/invites/${sent.id}`);
-    expect(got.body.deliveries).toEqual(sent.deliveries);
+    expect(got.body.deliveries).toEqual(
+      sent.deliveries.map((d: any) => ({ ...d, status_detail: NOT_SENT_REVOKED })),
+    );
     expect(got.body.invited_at).toBe(sent.invited_at);
   });
 });

@@ -98,6 +98,9 @@ export class AuthCache {
   }
 }
 
+/** Verifications under way, so a burst of requests with one uncached key pays for one slow hash. */
+const pending = new Map<string, Promise<Principal | null>>();
+
 /** Checks Basic credentials; null when the key is unknown, revoked or the secret is wrong. */
 export async function verifyCredentials(
   deps: Pick<Deps, 'db' | 'clock' | 'authCache'>,
@@ -108,6 +111,21 @@ export async function verifyCredentials(
   const cached = deps.authCache.get(keyId, secret, now);
   if (cached) return cached;
   if (keyId.length > 100 || secret.length > 200) return null;
+  const flight = `${keyId}\u0000${sha256(secret).toString('base64')}`;
+  let verification = pending.get(flight);
+  if (!verification) {
+    verification = verifyAgainstDb(deps, keyId, secret, now).finally(() => pending.delete(flight));
+    pending.set(flight, verification);
+  }
+  return verification;
+}
+
+async function verifyAgainstDb(
+  deps: Pick<Deps, 'db' | 'authCache'>,
+  keyId: string,
+  secret: string,
+  now: number,
+): Promise<Principal | null> {
   const key = await repo.findKey(deps.db, keyId);
   if (!key || key.revoked_at !== null) return null;
   if (!(await verifySecret(secret, key.secret_hash))) return null;

@@ -118,7 +118,7 @@ export interface JobAttemptsTable {
   job_id: string;
   delivery_id: string | null;
   attempt: number;
-  /** sent | retry | failed | cancelled | deferred */
+  /** sent | retry | failed | cancelled | deferred (a defer is not counted as an attempt) */
   outcome: string;
   provider_response: string | null;
   error: string | null;
@@ -158,6 +158,61 @@ export interface OutboxMessagesTable {
   created_at: string;
 }
 
+export type AccountStatus = 'connecting' | 'connected' | 'error';
+
+export interface AccountsTable {
+  client_id: string;
+  id: string;
+  user_id: string;
+  /** The invite the account was connected through; null for embedded Link. */
+  invite_id: string | null;
+  item_id: string;
+  status: AccountStatus;
+  /** Why the last attempt failed (`invalid_credentials`), while status is `error`. */
+  error_code: string | null;
+  /** The sandbox username that passed, which decides the verification code expected. */
+  sandbox_login: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InviteEventsTable {
+  client_id: string;
+  id: string;
+  invite_id: string;
+  /** `invite.<status>`, `delivery.<status>`, `account.connected`, ... */
+  type: string;
+  /** JSON object. */
+  data: string;
+  created_at: string;
+}
+
+export interface DocumentsTable {
+  client_id: string;
+  id: string;
+  user_id: string;
+  invite_id: string | null;
+  /** The id the upload form was rendered with, so a repeated post stores the file once. */
+  submission_id: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+  created_at: string;
+}
+
+export interface FormResponsesTable {
+  client_id: string;
+  id: string;
+  user_id: string;
+  invite_id: string | null;
+  submission_id: string;
+  /** JSON object of the answers. */
+  data: string;
+  created_at: string;
+}
+
 export interface Database {
   clients: ClientsTable;
   api_keys: ApiKeysTable;
@@ -172,4 +227,8 @@ export interface Database {
   job_attempts: JobAttemptsTable;
   suppressions: SuppressionsTable;
   sender_pacing: SenderPacingTable;
+  accounts: AccountsTable;
+  invite_events: InviteEventsTable;
+  documents: DocumentsTable;
+  form_responses: FormResponsesTable;
 }

@@ -57,3 +57,20 @@ export async function transitionDelivery(
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
 }
+
+/** Changes a delivery that the provider never accepted (still `sent`, no provider id). */
+export async function updateUnsentDelivery(
+  db: Db,
+  clientId: string,
+  id: string,
+  change: Partial<Pick<DeliveriesTable, 'status_detail' | 'next_attempt_at'>>,
+): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set(change)
+    .where('client_id', '=', clientId)
+    .where('id', '=', id)
+    .where('status', '=', 'sent')
+    .where('provider_message_id', 'is', null)
+    .execute();
+}

@@ -1,8 +1,8 @@
 import type { Db } from '../db/client.ts';
 import type { DeliveriesTable, InvitesTable } from '../db/tables.ts';
 import { newId } from '../lib/ids.ts';
-import { insertDelivery } from './deliveries.repo.ts';
-import { insertJob } from './queue.repo.ts';
+import { insertDelivery, updateUnsentDelivery } from './deliveries.repo.ts';
+import { cancelQueuedJobs, insertJob } from './queue.repo.ts';
 
 export type NewDelivery = DeliveriesTable;
 
@@ -61,3 +61,22 @@ export async function queueDeliveries(
   }
   return created;
 }
+
+/**
+ * On revoke: queued sends are cancelled. Their deliveries keep the seed's `sent` (as the
+ * hosted API shows a revoked invite's deliveries) and say in `status_detail` that they
+ * never went out.
+ */
+export async function cancelQueuedDeliveries(
+  trx: Db,
+  clientId: string,
+  inviteId: string,
+  at: string,
+): Promise<void> {
+  const cancelled = await cancelQueuedJobs(trx, clientId, inviteId, at);
+  for (const id of cancelled) {
+    await updateUnsentDelivery(trx, clientId, id, { status_detail: NOT_SENT_REVOKED, next_attempt_at: null });
+  }
+}
+
+export const NOT_SENT_REVOKED = 'not sent: the invite was revoked first';

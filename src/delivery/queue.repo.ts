@@ -37,7 +37,13 @@ export async function settleJob(
   db: Db,
   job: Pick<JobsTable, 'client_id' | 'id'>,
   workerId: string,
-  change: { status: JobStatus; run_at?: string; last_error?: string | null; attempts?: number },
+  change: {
+    status: JobStatus;
+    run_at?: string;
+    last_error?: string | null;
+    attempts?: number;
+    payload?: string;
+  },
   now: string,
 ): Promise<boolean> {
   const res = await db
@@ -50,21 +56,22 @@ export async function settleJob(
   return Number(res.numUpdatedRows) > 0;
 }
 
-/** Cancels the invite's jobs that no worker has taken yet. */
+/** Cancels the invite's jobs that no worker has taken yet; returns the deliveries they were for. */
 export async function cancelQueuedJobs(
   db: Db,
   clientId: string,
   inviteId: string,
   now: string,
-): Promise<number> {
-  const res = await db
+): Promise<string[]> {
+  const rows = await db
     .updateTable('jobs')
     .set({ status: 'cancelled', updated_at: now, last_error: 'invite revoked' })
     .where('client_id', '=', clientId)
     .where('invite_id', '=', inviteId)
     .where('status', '=', 'queued')
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows);
+    .returning('delivery_id')
+    .execute();
+  return rows.flatMap((r) => (r.delivery_id ? [r.delivery_id] : []));
 }
 
 /** When the next job falls due (or a lease runs out), for the worker's sleep. */

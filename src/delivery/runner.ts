@@ -10,6 +10,8 @@ export interface WorkerOptions {
   concurrency: number;
   /** Longest sleep between looks at the queue; an in-process enqueue wakes the worker at once. */
   pollMs: number;
+  /** How long a claimed job is held before another worker may take it (LEASE_MS by default). */
+  leaseMs?: number;
 }
 
 /**
@@ -88,7 +90,7 @@ export class Worker {
       this.deps.db,
       this.id,
       now.toISOString(),
-      new Date(now.getTime() + LEASE_MS).toISOString(),
+      new Date(now.getTime() + (this.opts.leaseMs ?? LEASE_MS)).toISOString(),
       free,
     );
     for (const job of jobs) {
@@ -116,60 +118,66 @@ export class Worker {
     const duration = Math.round(performance.now() - t0);
     const now = deps.clock.now();
     const at = now.toISOString();
-    await insertAttempt(deps.db, {
-      client_id: job.client_id,
-      id: newId(),
-      job_id: job.id,
-      delivery_id: job.delivery_id,
-      attempt: job.attempts,
-      outcome: outcome.kind === 'done' ? 'sent' : outcome.kind,
-      provider_response: 'response' in outcome ? (outcome.response ?? null) : null,
-      error: 'error' in outcome ? outcome.error : 'reason' in outcome ? outcome.reason : null,
-      detail: 'detail' in outcome && outcome.detail ? JSON.stringify(outcome.detail) : null,
-      started_at: started.toISOString(),
-      duration_ms: duration,
-    });
-    const settle = (change: Parameters<typeof settleJob>[3]) => settleJob(deps.db, job, this.id, change, at);
+
+    // What the job becomes, and what its attempt row says.
+    let change: Parameters<typeof settleJob>[3];
+    let recorded: string = outcome.kind === 'done' ? 'sent' : outcome.kind;
+    let error = 'error' in outcome ? outcome.error : 'reason' in outcome ? outcome.reason : null;
+    let after: (() => Promise<void>) | undefined;
     switch (outcome.kind) {
       case 'done':
-        await settle({ status: 'done', last_error: null });
-        return;
+        change = { status: 'done', last_error: null };
+        break;
       case 'cancelled':
-        await settle({ status: 'cancelled', last_error: outcome.reason });
-        return;
-      case 'defer': {
-        const change = {
-          status: 'queued' as const,
-          run_at: outcome.until.toISOString(),
-          attempts: job.attempts - 1,
-        };
-        await settle(change);
-        if (outcome.payload !== undefined) {
-          await deps.db
-            .updateTable('jobs')
-            .set({ payload: outcome.payload })
-            .where('client_id', '=', job.client_id)
-            .where('id', '=', job.id)
-            .execute();
-        }
-        return;
-      }
+        change = { status: 'cancelled', last_error: outcome.reason };
+        break;
+      case 'defer':
+        // Not an attempt: the claim's count is given back.
+        recorded = 'deferred';
+        change = { status: 'queued', run_at: outcome.until.toISOString(), attempts: job.attempts - 1 };
+        if (outcome.payload !== undefined) change.payload = outcome.payload;
+        break;
       case 'failed':
-        await settle({ status: 'dead', last_error: outcome.error });
-        await kind?.onDead?.(deps, job, outcome.error);
-        return;
+        change = { status: 'dead', last_error: outcome.error };
+        after = () => kind?.onDead?.(deps, job, outcome.error) ?? Promise.resolve();
+        break;
       case 'retry': {
         const wait = kind?.retrySchedule[job.attempts - 1];
         if (wait === undefined) {
-          const error = `gave up after ${job.attempts} attempts: ${outcome.error}`;
-          await settle({ status: 'dead', last_error: error });
-          await kind?.onDead?.(deps, job, error);
-          return;
+          const final = `gave up after ${job.attempts} attempts: ${outcome.error}`;
+          recorded = 'failed';
+          error = final;
+          change = { status: 'dead', last_error: final };
+          after = () => kind?.onDead?.(deps, job, final) ?? Promise.resolve();
+        } else {
+          const next = new Date(now.getTime() + wait);
+          change = { status: 'queued', run_at: next.toISOString(), last_error: outcome.error };
+          after = () => kind?.onRetry?.(deps, job, next, outcome.error) ?? Promise.resolve();
         }
-        const next = new Date(now.getTime() + wait);
-        await settle({ status: 'queued', run_at: next.toISOString(), last_error: outcome.error });
-        await kind?.onRetry?.(deps, job, next, outcome.error);
       }
     }
+    const held = await deps.db.transaction().execute(async (trx) => {
+      await insertAttempt(trx, {
+        client_id: job.client_id,
+        id: newId(),
+        job_id: job.id,
+        delivery_id: job.delivery_id,
+        attempt: job.attempts,
+        outcome: recorded,
+        provider_response: 'response' in outcome ? (outcome.response ?? null) : null,
+        error,
+        detail: 'detail' in outcome && outcome.detail ? JSON.stringify(outcome.detail) : null,
+        started_at: started.toISOString(),
+        duration_ms: duration,
+      });
+      return settleJob(trx, job, this.id, change, at);
+    });
+    // A worker whose lease ran out no longer owns the job: another has taken it, and that
+    // one decides what becomes of it.
+    if (!held) {
+      deps.log.warn({ job: job.id, kind: job.kind }, 'lease lost before the job was settled');
+      return;
+    }
+    await after?.();
   }
 }

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import { findInvite } from '../invites/invites.repo.ts';
 import { renderContextFor } from '../invites/invites.service.ts';
 import { smsCost } from '../lib/sms-segments.ts';
+import { recordEvent } from '../link/events.repo.ts';
 import { renderEmail, renderSms } from '../templates/render.ts';
 import { ChannelError } from './channels/channel.ts';
 import { findDelivery, updateDelivery } from './deliveries.repo.ts';
@@ -14,19 +15,32 @@ import { deliveryLinks } from './tracking.ts';
 interface Payload {
   /** An SMS send slot already reserved for this job (epoch ms), so a deferred job does not take another. */
   slot?: number;
+  /** The attempt the slot was reserved for: a retry after a failed send needs a slot of its own. */
+  slotAttempt?: number;
 }
 
 /** Twilio: the recipient replied STOP. */
 const OPTED_OUT = '21610';
 
 async function markUndelivered(deps: Deps, job: JobsTable, reason: string): Promise<void> {
-  await updateDelivery(deps.db, job.client_id, job.delivery_id!, {
-    status: 'undelivered',
-    status_detail: reason,
-    last_error: reason,
-    next_attempt_at: null,
-    attempts: job.attempts,
-    updated_at: deps.clock.now().toISOString(),
+  const at = deps.clock.now().toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    await updateDelivery(trx, job.client_id, job.delivery_id!, {
+      status: 'undelivered',
+      status_detail: reason,
+      last_error: reason,
+      next_attempt_at: null,
+      attempts: job.attempts,
+      updated_at: at,
+    });
+    const data = { delivery: job.delivery_id, detail: reason };
+    await recordEvent(trx, {
+      client_id: job.client_id,
+      invite_id: job.invite_id!,
+      type: 'delivery.undelivered',
+      data,
+      created_at: at,
+    });
   });
 }
 
@@ -74,14 +88,14 @@ export const sendDeliveryJob: JobKind = {
           characters: cost.units,
         };
         const nowMs = deps.clock.now().getTime();
-        const slot =
-          payload.slot ?? (await reserveSenderSlot(deps.db, sms.sender, nowMs, deps.smsIntervalMs));
+        const reserved = payload.slotAttempt === job.attempts ? payload.slot : undefined;
+        const slot = reserved ?? (await reserveSenderSlot(deps.db, sms.sender, nowMs, deps.smsIntervalMs));
         if (slot > nowMs + 50) {
           return {
             kind: 'defer',
             until: new Date(slot),
             reason: 'paced',
-            payload: JSON.stringify({ ...payload, slot }),
+            payload: JSON.stringify({ ...payload, slot, slotAttempt: job.attempts }),
           };
         }
         accepted = await sms.send({
@@ -93,13 +107,23 @@ export const sendDeliveryJob: JobKind = {
         });
       }
       const at = deps.clock.now().toISOString();
-      await updateDelivery(deps.db, job.client_id, delivery.id, {
-        sent_at: at,
-        updated_at: at,
-        attempts: job.attempts,
-        next_attempt_at: null,
-        last_error: null,
-        provider_message_id: accepted.providerMessageId,
+      await deps.db.transaction().execute(async (trx) => {
+        await updateDelivery(trx, job.client_id, delivery.id, {
+          sent_at: at,
+          updated_at: at,
+          attempts: job.attempts,
+          next_attempt_at: null,
+          last_error: null,
+          provider_message_id: accepted.providerMessageId,
+        });
+        // The provider took the message: the moment it really left.
+        await recordEvent(trx, {
+          client_id: job.client_id,
+          invite_id: delivery.invite_id,
+          type: 'delivery.sent',
+          data: { delivery: delivery.id, method: delivery.method, channel: detail.channel },
+          created_at: at,
+        });
       });
       return { kind: 'done', response: accepted.response, detail };
     } catch (err) {

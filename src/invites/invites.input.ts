@@ -62,3 +62,15 @@ export function resolveRecipient(raw: SendInviteRequest, errors: FieldErrors): R
     phoneE164,
   };
 }
+
+/**
+ * Clients following the seed ("email: required when phone_number is empty") send empty
+ * strings for the contact they lack; treat those as absent before validation.
+ */
+export function dropEmptyContacts(body: unknown): void {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return;
+  const b = body as Record<string, unknown>;
+  for (const key of ['email', 'phone_number']) {
+    if (typeof b[key] === 'string' && (b[key] as string).trim() === '') delete b[key];
+  }
+}

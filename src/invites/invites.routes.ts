@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { fieldErrorsFromAjv } from '../errors.ts';
 import { Detail, errorResponses, FieldErrors, IdParams } from '../http/schema.ts';
+import { dropEmptyContacts } from './invites.input.ts';
 import {
   InviteList,
   InviteObject,
@@ -21,6 +22,7 @@ export async function invitesRoutes(app: FastifyInstance, deps: Deps): Promise<v
     '/v2/invites',
     {
       attachValidation: true,
+      preValidation: async (req) => dropEmptyContacts(req.body),
       schema: {
         operationId: 'sendInvite',
         summary: 'Send an invite',

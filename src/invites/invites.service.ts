@@ -1,13 +1,13 @@
 import type { Db } from '../db/client.ts';
 import { parseJson } from '../db/json.ts';
 import type { InvitesTable } from '../db/tables.ts';
-import { queueDeliveries } from '../delivery/deliveries.service.ts';
-import { cancelQueuedJobs } from '../delivery/queue.repo.ts';
+import { cancelQueuedDeliveries, queueDeliveries } from '../delivery/deliveries.service.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, type FieldErrors } from '../errors.ts';
 import { buildPage, decodeCursor, type PageRequest } from '../http/pagination.ts';
 import { newId } from '../lib/ids.ts';
 import { iso, isoOrNull } from '../lib/time.ts';
+import { recordEvent } from '../link/events.repo.ts';
 import type { RenderContext } from '../templates/render.ts';
 import { findTemplate } from '../templates/templates.repo.ts';
 import type { InviteTemplateRequest } from '../templates/templates.schema.ts';
@@ -159,7 +159,16 @@ export async function sendInvite(
       invite_id: row.id,
     }));
     await repo.insertInvite(trx, row, replyRows);
-    return queueDeliveries(trx, row, now);
+    const queued = await queueDeliveries(trx, row, now);
+    const data = { deliveries: queued.map((d) => d.id) };
+    await recordEvent(trx, {
+      client_id: clientId,
+      invite_id: row.id,
+      type: 'invite.sent',
+      data,
+      created_at: now,
+    });
+    return queued;
   });
   deps.queueSignal.emit('enqueued');
   return answer(deps, { ...row, deliveries: deliveries.reverse() });
@@ -175,7 +184,15 @@ export async function resendInvite(deps: Deps, clientId: string, id: string): Pr
   const now = deps.clock.now().toISOString();
   const resent = await deps.db.transaction().execute(async (trx) => {
     if (!(await repo.markResent(trx, clientId, id, now))) return false;
-    await queueDeliveries(trx, row, now);
+    const queued = await queueDeliveries(trx, row, now);
+    const data = { deliveries: queued.map((d) => d.id) };
+    await recordEvent(trx, {
+      client_id: clientId,
+      invite_id: id,
+      type: 'invite.resent',
+      data,
+      created_at: now,
+    });
     return true;
   });
   if (!resent) throw AppError.badRequest('This invite has been revoked and cannot be re-sent.');
@@ -189,7 +206,9 @@ export async function revokeInvite(deps: Deps, clientId: string, id: string): Pr
   if (row.status === 'completed') throw AppError.badRequest('A completed invite cannot be revoked.');
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
-    if (await repo.markRevoked(trx, clientId, id, now)) await cancelQueuedJobs(trx, clientId, id, now);
+    if (!(await repo.markRevoked(trx, clientId, id, now))) return;
+    await cancelQueuedDeliveries(trx, clientId, id, now);
+    await recordEvent(trx, { client_id: clientId, invite_id: id, type: 'invite.revoked', created_at: now });
   });
   const current = await loadView(deps, clientId, id);
   if (current.status === 'completed') throw AppError.badRequest('A completed invite cannot be revoked.');

@@ -18,9 +18,10 @@ export interface RenderedEmail {
   replyTo: string | null;
 }
 
-const DEFAULT_COLOR = '#1A56DB';
+export const DEFAULT_COLOR = '#1A56DB';
 
-function placeholders(ctx: RenderContext) {
+/** Replaces [Name], [Company], [Sender] and [Link] in customer text. */
+export function placeholders(ctx: RenderContext) {
   const company = ctx.template?.company ?? ctx.override?.email?.sender ?? 'Our team';
   const sender =
     ctx.override?.email?.sender ?? ctx.template?.sender?.replaceAll('[Company]', company) ?? company;

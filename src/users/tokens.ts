@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { newId } from '../lib/ids.ts';
 
@@ -29,4 +29,32 @@ export function issueUserToken(
   const unsigned = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   const signature = createHmac('sha256', deps.userTokenKey).update(unsigned).digest('base64url');
   return Promise.resolve(`${unsigned}.${signature}`);
+}
+
+export interface UserTokenClaims {
+  clientId: string;
+  userId: string;
+}
+
+/** The client and user of a user token this server issued and that has not expired; null otherwise. */
+export function verifyUserToken(
+  deps: Pick<Deps, 'clock' | 'userTokenKey'>,
+  token: string,
+): UserTokenClaims | null {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[0] !== HEADER) return null;
+  const expected = createHmac('sha256', deps.userTokenKey).update(`${parts[0]}.${parts[1]}`).digest();
+  const given = Buffer.from(parts[2]!, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  let claims: Record<string, unknown>;
+  try {
+    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const now = deps.clock.now().getTime() / 1000;
+  const { client_id: clientId, sub, exp, iss } = claims;
+  if (typeof clientId !== 'string' || typeof sub !== 'string' || typeof exp !== 'number') return null;
+  if (iss !== USER_TOKEN_ISSUER || exp <= now) return null;
+  return { clientId, userId: sub };
 }

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { buildPage, decodeCursor, type PageRequest } from '../http/pagination.ts';
 import { iso } from '../lib/time.ts';
+import { connectionsOf } from '../link/accounts.service.ts';
 import { issueUserToken } from './tokens.ts';
 import * as repo from './users.repo.ts';
 import {
@@ -12,7 +13,10 @@ import {
   type UserObject,
 } from './users.schema.ts';
 
-export function toUserObject(row: UsersTable): UserObject {
+export function toUserObject(
+  row: UsersTable,
+  connected: { items: string[]; employers: string[] } = { items: [], employers: [] },
+): UserObject {
   return {
     id: row.id,
     created_at: iso(row.created_at),
@@ -21,15 +25,15 @@ export function toUserObject(row: UsersTable): UserObject {
     last_name: row.last_name,
     email: row.email,
     phone_number: row.phone_number,
-    items_connected: [],
-    employers_connected: [],
+    items_connected: connected.items,
+    employers_connected: connected.employers,
   };
 }
 
 export async function getUser(deps: Pick<Deps, 'db'>, clientId: string, id: string): Promise<UserObject> {
   const row = await repo.findUser(deps.db, clientId, id);
   if (!row) throw AppError.notFound();
-  return toUserObject(row);
+  return toUserObject(row, (await connectionsOf(deps, clientId, [row.id])).get(row.id));
 }
 
 export async function listUsers(deps: Pick<Deps, 'db' | 'config'>, clientId: string, query: ListUsersQuery) {
@@ -43,7 +47,13 @@ export async function listUsers(deps: Pick<Deps, 'db' | 'config'>, clientId: str
   }
   const rows = await repo.listUsers(deps.db, clientId, filters, page);
   const result = buildPage(rows, page, filters, `${deps.config.PUBLIC_URL}/v2/users`);
-  return { next: result.next, previous: result.previous, results: result.rows.map(toUserObject) };
+  const connected = await connectionsOf(
+    deps,
+    clientId,
+    result.rows.map((r) => r.id),
+  );
+  const results = result.rows.map((r) => toUserObject(r, connected.get(r.id)));
+  return { next: result.next, previous: result.previous, results };
 }
 
 export async function createUserToken(

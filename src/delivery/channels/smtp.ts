@@ -5,13 +5,33 @@ interface SmtpError extends Error {
   responseCode?: number;
   response?: string;
   code?: string;
+  /** The SMTP command the server refused (nodemailer sets it). */
+  command?: string;
+}
+
+/** Commands whose refusal is about this message or its recipient, not about our server or sender. */
+const MESSAGE_COMMANDS = new Set(['RCPT TO', 'DATA']);
+
+/**
+ * Pooled, with timeouts well inside the worker's lease (60 s by default): a hung send must
+ * fail and be retried by its own worker, not be taken over and sent twice while it still
+ * runs. Settings already in the URL win.
+ */
+function withDefaults(url: string): string {
+  const u = new URL(url);
+  const defaults = {
+    pool: 'true',
+    connectionTimeout: '10000',
+    greetingTimeout: '10000',
+    socketTimeout: '30000',
+  };
+  for (const [k, v] of Object.entries(defaults)) if (!u.searchParams.has(k)) u.searchParams.set(k, v);
+  return u.toString();
 }
 
 /** Email through an SMTP server (smtp:// or smtps:// with credentials in the URL), over a connection pool. */
 export function smtpEmail(url: string, from: string): EmailChannel {
-  const transport = nodemailer.createTransport(
-    url.includes('pool=') ? url : `${url}${url.includes('?') ? '&' : '?'}pool=true`,
-  );
+  const transport = nodemailer.createTransport(withDefaults(url));
   return {
     name: 'smtp',
     async send(m: EmailMessage): Promise<Accepted> {
@@ -30,9 +50,11 @@ export function smtpEmail(url: string, from: string): EmailChannel {
       } catch (err) {
         const e = err as SmtpError;
         const code = e.responseCode;
-        // 5xx is the server's final word on this message; anything else (4xx, connection
-        // trouble, timeouts) may pass on a later try.
-        const permanent = code !== undefined && code >= 500 && code < 600;
+        // A 5xx to RCPT TO or DATA is the server's final word on this message; anything else
+        // (4xx, connection trouble, timeouts, a refused login or sender: our configuration,
+        // which an operator can fix) may pass on a later try.
+        const permanent =
+          code !== undefined && code >= 500 && code < 600 && MESSAGE_COMMANDS.has(e.command ?? '');
         throw new ChannelError(
           e.response ?? e.message,
           permanent,

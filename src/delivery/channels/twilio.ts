@@ -52,7 +52,11 @@ export function twilioSms(cfg: TwilioConfig): SmsChannel {
           Number.isFinite(after) && after > 0 ? after * 1000 : 1000,
         );
       }
-      throw new ChannelError(message, res.status >= 400 && res.status < 500, text.slice(0, 2000), code);
+      // 401/403/404 are our account or URL, not this message: retry, so fixing the
+      // credentials rescues the queue instead of failing every SMS for good.
+      const ours = res.status === 401 || res.status === 403 || res.status === 404;
+      const permanent = res.status >= 400 && res.status < 500 && !ours;
+      throw new ChannelError(message, permanent, text.slice(0, 2000), code);
     },
   };
 }

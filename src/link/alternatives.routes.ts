@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../deps.ts';
+import { newId, parseUuid } from '../lib/ids.ts';
+import { brand, field, formToken, requireCsrf, type ScopeOf, seeOther, sendPage } from './link.http.ts';
+import { submitResponseForm, uploadDocument } from './link.service.ts';
+import { formReceivedPage, PAY_FREQUENCIES, responseFormPage, uploadPage } from './pages/alternatives.ts';
+import { href, PageError } from './scope.ts';
+
+type Req = { Params: Record<string, string>; Querystring: Record<string, string>; Body: unknown };
+
+const UPLOAD_ERRORS: Record<string, string> = {
+  missing: 'Choose a file to upload.',
+  too_large: 'That file is too large. Choose one under 10 MB.',
+};
+
+/** Answers are short text; anything longer is cut rather than refused. */
+const answer = (body: unknown, name: string) => field(body, name).trim().slice(0, 200);
+
+/** The ways to finish without a login: a document upload, or a short response form. */
+export function alternativeRoutes(app: FastifyInstance, deps: Deps, p: string, scopeOf: ScopeOf): void {
+  app.get<Req>(`${p}/upload`, async (req, reply) => {
+    const scope = await scopeOf(req);
+    const page = uploadPage(await brand(deps, scope), {
+      action: href(scope, '/upload'),
+      csrf: await formToken(deps, scope, req, reply),
+      submission: newId(),
+      error: UPLOAD_ERRORS[req.query.error ?? ''] ?? null,
+      back: href(scope, '/items'),
+    });
+    return sendPage(reply, page);
+  });
+
+  app.post<Req>(`${p}/upload`, async (req, reply) => {
+    const scope = await scopeOf(req);
+    if (!req.isMultipart()) throw new PageError('bad_request', scope.invite);
+    const file = await req.file();
+    // Fields before the file part arrive with it; the form puts its tokens first.
+    const value = (name: string) => {
+      const f = file?.fields[name];
+      const one = Array.isArray(f) ? f[0] : f;
+      return one && one.type === 'field' ? String(one.value) : '';
+    };
+    await requireCsrf(deps, scope, req, value('_csrf'));
+    if (!file || file.filename === '') return seeOther(reply, href(scope, '/upload', { error: 'missing' }));
+    let content: Buffer;
+    try {
+      content = await file.toBuffer();
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
+      return seeOther(reply, href(scope, '/upload', { error: 'too_large' }));
+    }
+    if (content.length === 0) return seeOther(reply, href(scope, '/upload', { error: 'missing' }));
+    const submission = parseUuid(value('_submission')) ?? newId();
+    await uploadDocument(
+      deps,
+      scope,
+      { fileName: file.filename, contentType: file.mimetype || 'application/octet-stream', content },
+      submission,
+    );
+    return seeOther(reply, href(scope, '/success'));
+  });
+
+  app.get<Req>(`${p}/form`, async (req, reply) => {
+    const scope = await scopeOf(req);
+    const page = responseFormPage(await brand(deps, scope), {
+      action: href(scope, '/form'),
+      csrf: await formToken(deps, scope, req, reply),
+      submission: newId(),
+      error: req.query.error === 'employer' ? 'Enter the name of your employer.' : null,
+      back: href(scope, '/items'),
+    });
+    return sendPage(reply, page);
+  });
+
+  app.post<Req>(`${p}/form`, async (req, reply) => {
+    const scope = await scopeOf(req);
+    await requireCsrf(deps, scope, req, field(req.body, '_csrf'));
+    const answers = {
+      employer: answer(req.body, 'employer'),
+      job_title: answer(req.body, 'job_title'),
+      pay_frequency: (PAY_FREQUENCIES as readonly string[]).includes(answer(req.body, 'pay_frequency'))
+        ? answer(req.body, 'pay_frequency')
+        : '',
+      monthly_income: answer(req.body, 'monthly_income'),
+    };
+    if (!answers.employer) return seeOther(reply, href(scope, '/form', { error: 'employer' }));
+    const submission = parseUuid(field(req.body, '_submission')) ?? newId();
+    await submitResponseForm(deps, scope, answers, submission);
+    return seeOther(reply, href(scope, '/form/received'));
+  });
+
+  app.get<Req>(`${p}/form/received`, async (req, reply) => {
+    const scope = await scopeOf(req);
+    return sendPage(reply, formReceivedPage(await brand(deps, scope), { items: href(scope, '/items') }));
+  });
+}

@@ -1,0 +1,91 @@
+import type { Db } from '../db/client.ts';
+import type { InvitesTable } from '../db/tables.ts';
+import { renderContextFor } from '../invites/invites.service.ts';
+import { DEFAULT_COLOR, placeholders } from '../templates/render.ts';
+
+/** Everything customer-chosen that the recipient's pages show, with placeholders filled in. Not yet escaped. */
+export interface Branding {
+  company: string;
+  color: string;
+  /** Text colour on `color` with the better contrast. */
+  onColor: string;
+  logo: string | null;
+  landing: { header: string; subheader: string; steps: string[]; button: string };
+  /** `button.url` null: the button leads back to Link to connect another account. */
+  success: { header: string; subheader: string; button: { text: string; url: string | null } | null };
+}
+
+const HTTP_URL = /^https?:\/\/[^\s/?#]+[^\s]*$/i;
+
+function pick(...values: (string | null | undefined)[]): string | undefined {
+  return values.find((v): v is string => typeof v === 'string' && v.trim() !== '');
+}
+
+function luminance(hex: string): number {
+  const h = hex.length === 4 ? [...hex.slice(1)].map((c) => c + c).join('') : hex.slice(1);
+  const [r, g, b] = [0, 2, 4].map((i) => {
+    const c = Number.parseInt(h.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+
+const contrast = (a: number, b: number) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+
+/** White or near-black, whichever reads better on the brand colour. */
+export function textOn(color: string): string {
+  const l = luminance(color);
+  return contrast(l, 1) >= contrast(l, luminance('#111827')) ? '#ffffff' : '#111827';
+}
+
+export const DEFAULT_BRANDING_STEPS = [
+  'Find your employer or payroll provider.',
+  'Log in with the username and password you use there.',
+  'Your income and employment details are shared with [Company].',
+];
+
+/** The invite's landing and success page text: its override, else its legacy template, else defaults. */
+export async function brandingFor(db: Db, invite: InvitesTable | null, publicUrl: string): Promise<Branding> {
+  const ctx = invite
+    ? await renderContextFor(db, invite, publicUrl)
+    : { firstName: '', lastName: '', url: '', override: null, template: null };
+  const sub = placeholders(ctx);
+  const o = ctx.override;
+  const t = ctx.template;
+  const lp = o?.landing_page;
+  const steps = [pick(lp?.step_1), pick(lp?.step_2), pick(lp?.step_3)].filter((s) => s !== undefined);
+  const color = pick(o?.brand?.color) ?? DEFAULT_COLOR;
+  const sp = o?.success_page;
+  const pc = t?.page_config;
+  let button: Branding['success']['button'] = null;
+  if (pick(sp?.button_text)) {
+    const url = pick(sp?.button_url);
+    button = { text: sub(sp!.button_text!), url: url && HTTP_URL.test(url) ? url : null };
+  } else if (pc?.page_success_show_button && pick(pc.page_success_button)) {
+    button = { text: sub(pc.page_success_button!), url: null };
+  }
+  const logo = pick(o?.brand?.logo, t?.logo_url);
+  return {
+    company: sub('[Company]'),
+    color,
+    onColor: textOn(color),
+    logo: logo && HTTP_URL.test(logo) ? logo : null,
+    landing: {
+      header: sub(pick(lp?.header, t?.page_heading) ?? 'Connect your payroll account'),
+      subheader: sub(
+        pick(lp?.subheader, t?.page_description) ??
+          '[Company] has asked you to connect your payroll account. It takes a few minutes.',
+      ),
+      steps: (steps.length > 0 ? steps : DEFAULT_BRANDING_STEPS).map(sub),
+      button: sub(pick(t?.page_button) ?? 'Connect your account'),
+    },
+    success: {
+      header: sub(pick(sp?.header, pc?.page_success_heading) ?? 'Your account is connected'),
+      subheader: sub(
+        pick(sp?.subheader, pc?.page_success_description) ??
+          "You're all set: [Company] can now see the details it asked for. You can close this page.",
+      ),
+      button,
+    },
+  };
+}

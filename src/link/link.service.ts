@@ -1,0 +1,202 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/client.ts';
+import { queueCompletionNotices } from '../delivery/completed-notice.job.ts';
+import { markDeliveryOpened } from '../delivery/tracking.service.ts';
+import type { Deps } from '../deps.ts';
+import { newId, parseUuid } from '../lib/ids.ts';
+import * as accounts from './accounts.repo.ts';
+import { recordEvent } from './events.repo.ts';
+import { advanceInvite, type ForwardStatus } from './invite-status.ts';
+import { type Item, itemById, itemsFor } from './items.ts';
+import { findInviteById, insertDocument, insertFormResponse } from './link.repo.ts';
+import { checkSandboxLogin, expectedCode } from './sandbox.ts';
+import { type FlowScope, PageError } from './scope.ts';
+
+/** The Items this flow offers (the invite's flow_items, or the catalog). */
+export function offeredItems(scope: FlowScope): Item[] {
+  return itemsFor(scope.invite ? (JSON.parse(scope.invite.flow_items) as string[]) : []);
+}
+
+/** An Item the flow offers, or a 404 page. */
+export function offeredItem(scope: FlowScope, itemId: string): Item {
+  const item = itemById(itemId);
+  if (!item || !offeredItems(scope).some((i) => i.id === item.id)) throw new PageError('not_found');
+  return item;
+}
+
+/**
+ * Runs a change of the recipient's in one transaction: `change` gets `progress` to move the
+ * invite forward. Completion queues the reply_to notices in the same transaction. An invite
+ * revoked since the page was loaded changes nothing.
+ */
+async function inTransaction<T>(
+  deps: Deps,
+  scope: FlowScope,
+  change: (
+    trx: Db,
+    progress: (to: ForwardStatus, data: Record<string, unknown>) => Promise<void>,
+  ) => Promise<T>,
+): Promise<T> {
+  const at = deps.clock.now().toISOString();
+  let queued = 0;
+  const result = await deps.db.transaction().execute(async (trx) => {
+    const invite = scope.invite ? await findInviteById(trx, scope.invite.id) : undefined;
+    if (invite?.status === 'revoked' && scope.userToken === null) throw new PageError('expired', invite);
+    return change(trx, async (to, data) => {
+      if (!invite) return;
+      const moved = await advanceInvite(trx, invite, to, at);
+      if (!moved) return;
+      await recordEvent(trx, {
+        client_id: moved.client_id,
+        invite_id: moved.id,
+        type: `invite.${to}`,
+        data,
+        created_at: at,
+      });
+      if (to === 'completed') queued = await queueCompletionNotices(trx, moved, at);
+    });
+  });
+  if (queued > 0) deps.queueSignal.emit('enqueued');
+  return result;
+}
+
+/** Records an event on the scope's invite, if it has one. */
+function note(trx: Db, scope: FlowScope, type: string, data: Record<string, unknown>, at: string) {
+  if (!scope.invite) return Promise.resolve();
+  return recordEvent(trx, {
+    client_id: scope.clientId,
+    invite_id: scope.invite.id,
+    type,
+    data,
+    created_at: at,
+  });
+}
+
+/** The landing page was opened: the delivery it came from (`?d=`) is opened; the invite's status waits for a person. */
+export async function openLanding(deps: Deps, scope: FlowScope, deliveryRef: unknown): Promise<void> {
+  const deliveryId = parseUuid(deliveryRef);
+  if (deliveryId && scope.invite) await markDeliveryOpened(deps, deliveryId, scope.invite.id);
+}
+
+/** The recipient pressed the landing page's button: `sent` → `initiated`. Returns where Link starts. */
+export async function enterLink(deps: Deps, scope: FlowScope): Promise<{ directItem: Item | null }> {
+  await inTransaction(deps, scope, (_trx, progress) =>
+    progress('initiated', { via: scope.userToken ? 'embedded' : 'invite_url' }),
+  );
+  const items = offeredItems(scope);
+  return { directItem: items.length === 1 ? items[0]! : null };
+}
+
+/** A login at an Item: creates or updates the account attempt; the invite is `attempted` either way. */
+export async function submitCredentials(
+  deps: Deps,
+  scope: FlowScope,
+  item: Item,
+  username: string,
+  password: string,
+): Promise<{ accepted: false } | { accepted: true; accountId: string; connected: boolean }> {
+  const accepted = checkSandboxLogin(username.trim(), password);
+  const at = deps.clock.now().toISOString();
+  const account = await inTransaction(deps, scope, async (trx, progress) => {
+    await accounts.recordLoginAttempt(trx, {
+      client_id: scope.clientId,
+      id: newId(),
+      user_id: scope.userId,
+      invite_id: scope.invite?.id ?? null,
+      item_id: item.id,
+      status: accepted ? 'connecting' : 'error',
+      error_code: accepted ? null : 'invalid_credentials',
+      sandbox_login: accepted ? username.trim() : null,
+      created_at: at,
+      updated_at: at,
+    });
+    await progress('attempted', { reason: 'credentials', item: item.id });
+    return accounts.findUserAccount(trx, scope.clientId, scope.userId, item.id);
+  });
+  if (!accepted || !account) return { accepted: false };
+  return { accepted: true, accountId: account.id, connected: account.status === 'connected' };
+}
+
+/** The account of this flow's user, or a 404 page. */
+export async function accountOf(deps: Deps, scope: FlowScope, rawId: string) {
+  const id = parseUuid(rawId);
+  const account = id ? await accounts.findAccount(deps.db, scope.clientId, id) : undefined;
+  if (!account || account.user_id !== scope.userId) throw new PageError('not_found');
+  return account;
+}
+
+/** The verification code step: the right code connects the account and completes the invite. */
+export async function submitCode(
+  deps: Deps,
+  scope: FlowScope,
+  accountId: string,
+  code: string,
+): Promise<'connected' | 'wrong_code' | 'not_pending'> {
+  const account = await accountOf(deps, scope, accountId);
+  if (account.status === 'connected') return 'connected';
+  if (account.status !== 'connecting') return 'not_pending';
+  if (code.trim() !== expectedCode(account.sandbox_login)) return 'wrong_code';
+  const at = deps.clock.now().toISOString();
+  await inTransaction(deps, scope, async (trx, progress) => {
+    if (!(await accounts.markAccountConnected(trx, scope.clientId, account.id, at))) return;
+    await note(trx, scope, 'account.connected', { account: account.id, item: account.item_id }, at);
+    await progress('completed', { reason: 'account_connected', account: account.id });
+  });
+  return 'connected';
+}
+
+export interface UploadedFile {
+  fileName: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** A document instead of a login: stored, and the invite is `completed`. */
+export async function uploadDocument(deps: Deps, scope: FlowScope, file: UploadedFile, submissionId: string) {
+  const at = deps.clock.now().toISOString();
+  const id = newId();
+  await inTransaction(deps, scope, async (trx, progress) => {
+    const stored = await insertDocument(trx, {
+      client_id: scope.clientId,
+      id,
+      user_id: scope.userId,
+      invite_id: scope.invite?.id ?? null,
+      submission_id: submissionId,
+      file_name: file.fileName.slice(0, 255),
+      content_type: file.contentType.slice(0, 100),
+      size: file.content.length,
+      sha256: createHash('sha256').update(file.content).digest('hex'),
+      content: file.content,
+      created_at: at,
+    });
+    if (!stored) return;
+    const data = { document: id, file_name: file.fileName.slice(0, 255), size: file.content.length };
+    await note(trx, scope, 'document.uploaded', data, at);
+    await progress('completed', { reason: 'document_uploaded', document: id });
+  });
+}
+
+/** Answers instead of a login: stored, and the invite is `attempted` (nothing is connected). */
+export async function submitResponseForm(
+  deps: Deps,
+  scope: FlowScope,
+  answers: Record<string, string>,
+  submissionId: string,
+) {
+  const at = deps.clock.now().toISOString();
+  const id = newId();
+  await inTransaction(deps, scope, async (trx, progress) => {
+    const stored = await insertFormResponse(trx, {
+      client_id: scope.clientId,
+      id,
+      user_id: scope.userId,
+      invite_id: scope.invite?.id ?? null,
+      submission_id: submissionId,
+      data: JSON.stringify(answers),
+      created_at: at,
+    });
+    if (!stored) return;
+    await note(trx, scope, 'response_form.submitted', { response: id }, at);
+    await progress('attempted', { reason: 'response_form', response: id });
+  });
+}

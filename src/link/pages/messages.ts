@@ -1,0 +1,55 @@
+import { escapeHtml as e } from '../../lib/html.ts';
+import type { Branding } from '../branding.ts';
+import type { PageProblem } from '../scope.ts';
+import { layout } from './layout.ts';
+
+const MESSAGES: Record<PageProblem, { status: number; title: string; text: string }> = {
+  not_found: {
+    status: 404,
+    title: 'We couldn’t find this page',
+    text: 'Check that the link is complete, or ask whoever sent it for a new one.',
+  },
+  expired: {
+    status: 410,
+    title: 'This invite has expired',
+    text: 'The link is no longer active. If you still need to connect your account, ask whoever invited you to send a new invite.',
+  },
+  unauthorized: {
+    status: 401,
+    title: 'This link is no longer valid',
+    text: 'The session has expired or the link is incomplete. Go back to the app that opened it and try again.',
+  },
+  forbidden: {
+    status: 403,
+    title: 'This page has expired',
+    text: 'For your security the form could not be sent. Go back, reload the page and try again.',
+  },
+  bad_request: {
+    status: 400,
+    title: 'That didn’t work',
+    text: 'The page could not handle what was sent. Go back, reload the page and try again.',
+  },
+  too_large: {
+    status: 413,
+    title: 'That file is too large',
+    text: 'Go back and choose a smaller file.',
+  },
+  error: {
+    status: 500,
+    title: 'Something went wrong',
+    text: 'Please try again in a moment.',
+  },
+};
+
+/** A page that explains why the flow cannot go on, and its HTTP status. */
+export function messagePage(problem: PageProblem, brand: Branding | null): { status: number; html: string } {
+  const m = MESSAGES[problem];
+  return {
+    status: m.status,
+    html: layout({
+      title: m.title,
+      brand,
+      body: `<h1>${e(m.title)}</h1><p class="lead">${e(m.text)}</p>`,
+    }),
+  };
+}

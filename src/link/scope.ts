@@ -1,0 +1,81 @@
+import type { InvitesTable } from '../db/tables.ts';
+import type { Deps } from '../deps.ts';
+import { parseUuid } from '../lib/ids.ts';
+import { verifyUserToken } from '../users/tokens.ts';
+import { findInviteById, findInviteOfUser, userExists } from './link.repo.ts';
+
+/** Who is going through Link, and through which door: an invite URL or an embedded user token. */
+export interface FlowScope {
+  clientId: string;
+  userId: string;
+  /** The invite whose status the flow moves; null for an embedded user without one. */
+  invite: InvitesTable | null;
+  /** What the form tokens are bound to. */
+  subject: string;
+  /** `/connect/<invite id>` or `/link`. */
+  base: string;
+  /** Carried on every link of the embedded flow. */
+  userToken: string | null;
+}
+
+export type PageProblem =
+  | 'not_found'
+  | 'expired'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'bad_request'
+  | 'too_large'
+  | 'error';
+
+/** A request the recipient's pages answer with a message page instead of the flow. */
+export class PageError extends Error {
+  constructor(
+    readonly problem: PageProblem,
+    readonly invite: InvitesTable | null = null,
+  ) {
+    super(problem);
+  }
+}
+
+/** A path inside the flow, keeping the embedded flow's token. */
+export function href(scope: FlowScope, path = '', params: Record<string, string> = {}): string {
+  const query = new URLSearchParams(scope.userToken ? { user_token: scope.userToken, ...params } : params);
+  const qs = query.toString();
+  return `${scope.base}${path}${qs ? `?${qs}` : ''}`;
+}
+
+/** The scope of an invite URL; a revoked invite is expired and never enters Link. */
+export async function inviteScope(deps: Pick<Deps, 'db'>, rawId: string): Promise<FlowScope> {
+  const id = parseUuid(rawId);
+  const invite = id ? await findInviteById(deps.db, id) : undefined;
+  if (!invite) throw new PageError('not_found');
+  if (invite.status === 'revoked') throw new PageError('expired', invite);
+  return {
+    clientId: invite.client_id,
+    userId: invite.user_id,
+    invite,
+    subject: `invite:${invite.id}`,
+    base: `/connect/${invite.id}`,
+    userToken: null,
+  };
+}
+
+/** The scope of embedded Link: the user of a valid, unexpired user token. */
+export async function tokenScope(
+  deps: Pick<Deps, 'db' | 'clock' | 'userTokenKey'>,
+  token: unknown,
+): Promise<FlowScope> {
+  const claims = typeof token === 'string' && token.length < 4096 ? verifyUserToken(deps, token) : null;
+  if (!claims || !(await userExists(deps.db, claims.clientId, claims.userId))) {
+    throw new PageError('unauthorized');
+  }
+  const invite = (await findInviteOfUser(deps.db, claims.clientId, claims.userId)) ?? null;
+  return {
+    clientId: claims.clientId,
+    userId: claims.userId,
+    invite,
+    subject: `user:${claims.clientId}:${claims.userId}`,
+    base: '/link',
+    userToken: token as string,
+  };
+}

@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { CONFIG_KEYS } from '../../src/config.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+// The CLI must see only the configuration a test gives it, whatever the outer shell exports.
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !(CONFIG_KEYS as string[]).includes(k)),
+);
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Server {
+  url: string;
+  banner: string;
+  stop(): Promise<void>;
+}
+
+/** Runs `node bin/invitekit.js` from the project root, as a user would, against one database file. */
+export function cliFor(databaseFile: string) {
+  const baseEnv = { ...cleanEnv, DATABASE_URL: `sqlite:${databaseFile}`, LOG_LEVEL: 'warn' };
+  const running = new Set<ChildProcess>();
+  const start = (args: string[], env: Record<string, string>) =>
+    spawn(process.execPath, ['bin/invitekit.js', ...args], { cwd: ROOT, env: { ...baseEnv, ...env } });
+
+  function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = start(args, env);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  /** Runs a command that must succeed; its stdout. */
+  async function ok(args: string[], env: Record<string, string> = {}): Promise<string> {
+    const run = await cli(args, env);
+    expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(0);
+    return run.stdout;
+  }
+
+  /** Starts `invitekit serve` on a free port and resolves once it prints its banner. */
+  async function serve(env: Record<string, string> = {}): Promise<Server> {
+    const port = await freePort();
+    const child = start(['serve'], { PORT: String(port), HOST: '127.0.0.1', ...env });
+    running.add(child);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('running at')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+    });
+    return {
+      url: `http://127.0.0.1:${port}`,
+      banner: out,
+      async stop() {
+        child.kill('SIGTERM');
+        await exited;
+        running.delete(child);
+      },
+    };
+  }
+
+  /** Kills servers a failed test left running. */
+  const killAll = () => {
+    for (const child of running) child.kill('SIGKILL');
+  };
+
+  return { cli, ok, serve, killAll };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
