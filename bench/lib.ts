@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 
 export async function freePort(): Promise<number> {
@@ -11,31 +14,31 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts a process and resolves once it prints `marker`. */
+/**
+ * Starts a process and resolves once it prints `marker`. Its output goes to a file, as a
+ * server's logs would in production: a pipe that the busy load generator reads late would
+ * stall the server's log writes and measure the pipe, not the server.
+ */
 export async function startProcess(
   args: string[],
   env: Record<string, string>,
   marker: string,
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const dir = mkdtempSync(join(tmpdir(), 'invitekit-bench-log-'));
+  const logFile = join(dir, 'out.log');
+  const fd = openSync(logFile, 'w');
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => {
+    exited = code;
   });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (out.includes(marker)) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`process exited (${code}) before it was ready:\n${out}`)));
-  });
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return child;
+  for (;;) {
+    const out = readFileSync(logFile, 'utf8');
+    if (out.includes(marker)) return child;
+    if (exited !== undefined) throw new Error(`process exited (${exited}) before it was ready:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export interface Row {
