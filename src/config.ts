@@ -9,7 +9,12 @@ export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
   HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
   PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' })),
-  DATABASE_URL: Type.String({ pattern: '^sqlite:.+', default: 'sqlite:./data/invitekit.db' }),
+  DATABASE_URL: Type.String({
+    pattern: '^(sqlite:.+|postgres(ql)?://.+)',
+    default: 'sqlite:./data/invitekit.db',
+    'x-expected': 'sqlite:<file path> or postgres://user:password@host:5432/database',
+  }),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
   INVITEKIT_API_KEY_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   INVITEKIT_API_KEY_SECRET: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })),
   USER_TOKEN_SECRET: Type.Optional(Type.String({ minLength: 32 })),
@@ -64,8 +69,12 @@ export function loadConfig(
     .filter((e, i, all) => all.findIndex((o) => o.path === e.path) === i)
     .map((e) => {
       const key = e.path.replace(/^\//, '') as keyof RawConfig;
-      const schema = ConfigSchema.properties[key] as { anyOf?: { const: string }[] } | undefined;
-      const expected = schema?.anyOf ? `one of ${schema.anyOf.map((b) => b.const).join(', ')}` : e.message;
+      const schema = ConfigSchema.properties[key] as
+        | { anyOf?: { const: string }[]; 'x-expected'?: string }
+        | undefined;
+      const expected =
+        schema?.['x-expected'] ??
+        (schema?.anyOf ? `one of ${schema.anyOf.map((b) => b.const).join(', ')}` : e.message);
       return `${key}: expected ${expected.replace(/^Expected /, '')} (got ${JSON.stringify(withDefaults[key])})`;
     });
   const cfg = withDefaults as RawConfig;

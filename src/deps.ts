@@ -59,7 +59,7 @@ export async function createDeps(
   config: Config,
   overrides: Partial<Pick<Deps, 'clock' | 'log'>> = {},
 ): Promise<Deps> {
-  const db = openDb(config.DATABASE_URL);
+  const db = openDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   await migrate(db);
   const secret =
     config.USER_TOKEN_SECRET ??

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/client.ts';
+import { type Db, isPostgres } from '../db/client.ts';
 import { preparedInsert } from '../db/prepared.ts';
 import type { JobAttemptsTable, JobStatus, JobsTable } from '../db/tables.ts';
 
@@ -18,6 +18,9 @@ export async function claimDue(
   leaseUntil: string,
   limit: number,
 ): Promise<JobsTable[]> {
+  // PostgreSQL: rows another worker is claiming right now are skipped, not waited for.
+  // SQLite: one writer at a time, so the statement alone is enough.
+  const skipLocked = isPostgres(db) ? sql`for update skip locked` : sql``;
   const result = await sql<JobsTable>`
     update jobs
        set status = 'running', locked_by = ${workerId}, locked_until = ${leaseUntil},
@@ -27,7 +30,8 @@ export async function claimDue(
         where (status = 'queued' and run_at <= ${now})
            or (status = 'running' and locked_until < ${now})
         order by run_at
-        limit ${limit})
+        limit ${limit}
+        ${skipLocked})
     returning *`.execute(db);
   return result.rows;
 }

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
+import { columnTypes } from './types.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's row types
 export async function up(db: Kysely<any>): Promise<void> {
+  const t = columnTypes(db);
   await db.schema
     .createTable('clients')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .execute();
 
   await db.schema
@@ -15,8 +17,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('client_id', 'text', (c) => c.notNull().references('clients.id'))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('secret_hash', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('revoked_at', 'text')
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
+    .addColumn('revoked_at', t.timestamp)
     .execute();
   await db.schema.createIndex('api_keys_client').on('api_keys').columns(['client_id']).execute();
 
@@ -35,8 +37,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_name', 'text')
     .addColumn('email', 'text')
     .addColumn('phone_number', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
+    .addColumn('updated_at', t.timestamp, (c) => c.notNull())
     .addPrimaryKeyConstraint('users_pk', ['client_id', 'id'])
     .execute();
   await db.schema.createIndex('users_list').on('users').columns(['client_id', 'created_at', 'id']).execute();
@@ -50,10 +52,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('invite_templates')
     .addColumn('client_id', 'text', (c) => c.notNull())
     .addColumn('id', 'text', (c) => c.notNull())
-    .addColumn('data', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .addColumn('deleted_at', 'text')
+    .addColumn('data', t.json, (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
+    .addColumn('updated_at', t.timestamp, (c) => c.notNull())
+    .addColumn('deleted_at', t.timestamp)
     .addPrimaryKeyConstraint('invite_templates_pk', ['client_id', 'id'])
     .execute();
   await db.schema
@@ -75,16 +77,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('group_id', 'text')
     .addColumn('flow_id', 'text')
-    .addColumn('flow_items', 'text', (c) => c.notNull())
-    .addColumn('reply_to', 'text', (c) => c.notNull())
+    .addColumn('flow_items', t.json, (c) => c.notNull())
+    .addColumn('reply_to', t.json, (c) => c.notNull())
     .addColumn('external_id', 'text')
-    .addColumn('dds_config', 'text')
-    .addColumn('override_invite_template', 'text')
+    .addColumn('dds_config', t.json)
+    .addColumn('override_invite_template', t.json)
     .addColumn('invite_template_id', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .addColumn('invited_at', 'text', (c) => c.notNull())
-    .addColumn('revoked_at', 'text')
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
+    .addColumn('updated_at', t.timestamp, (c) => c.notNull())
+    .addColumn('invited_at', t.timestamp, (c) => c.notNull())
+    .addColumn('revoked_at', t.timestamp)
     .addPrimaryKeyConstraint('invites_pk', ['client_id', 'id'])
     .execute();
   await db.schema
@@ -104,7 +106,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('invite_reply_to')
     .addColumn('client_id', 'text', (c) => c.notNull())
     .addColumn('email', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .addColumn('invite_id', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('invite_reply_to_pk', ['client_id', 'email', 'created_at', 'invite_id'])
     .execute();
@@ -118,9 +120,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('recipient', 'text', (c) => c.notNull())
     .addColumn('status_detail', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('sent_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
+    .addColumn('sent_at', t.timestamp, (c) => c.notNull())
+    .addColumn('updated_at', t.timestamp, (c) => c.notNull())
     .addPrimaryKeyConstraint('deliveries_pk', ['client_id', 'id'])
     .execute();
   await db.schema
@@ -137,12 +139,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('to_address', 'text', (c) => c.notNull())
     .addColumn('from_address', 'text')
-    .addColumn('reply_to', 'text')
+    .addColumn('reply_to', t.json)
     .addColumn('message_id', 'text')
     .addColumn('subject', 'text')
     .addColumn('text_body', 'text', (c) => c.notNull())
     .addColumn('html_body', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .addPrimaryKeyConstraint('outbox_messages_pk', ['client_id', 'id'])
     .execute();
   await db.schema

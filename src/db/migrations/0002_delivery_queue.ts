@@ -1,7 +1,9 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { columnTypes } from './types.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's row types
 export async function up(db: Kysely<any>): Promise<void> {
+  const t = columnTypes(db);
   // The durable queue: one row per unit of work, written in the transaction that caused it.
   await db.schema
     .createTable('jobs')
@@ -10,19 +12,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('invite_id', 'text')
     .addColumn('delivery_id', 'text')
-    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('payload', t.json, (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('run_at', 'text', (c) => c.notNull())
-    .addColumn('locked_until', 'text')
+    .addColumn('run_at', t.timestamp, (c) => c.notNull())
+    .addColumn('locked_until', t.timestamp)
     .addColumn('locked_by', 'text')
     .addColumn('last_error', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
+    .addColumn('updated_at', t.timestamp, (c) => c.notNull())
     .addPrimaryKeyConstraint('jobs_pk', ['client_id', 'id'])
     .execute();
   // Claiming looks across clients by due time; this is the one index that does not lead with client_id.
-  await db.schema.createIndex('jobs_due').on('jobs').columns(['status', 'run_at']).execute();
+  // Partial: finished jobs pile up, but only live ones are ever claimed.
+  await db.schema
+    .createIndex('jobs_due')
+    .on('jobs')
+    .columns(['status', 'run_at'])
+    .where(sql.ref('status'), 'in', ['queued', 'running'])
+    .execute();
   await db.schema.createIndex('jobs_invite').on('jobs').columns(['client_id', 'invite_id']).execute();
 
   await db.schema
@@ -35,8 +43,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('outcome', 'text', (c) => c.notNull())
     .addColumn('provider_response', 'text')
     .addColumn('error', 'text')
-    .addColumn('detail', 'text')
-    .addColumn('started_at', 'text', (c) => c.notNull())
+    .addColumn('detail', t.json)
+    .addColumn('started_at', t.timestamp, (c) => c.notNull())
     .addColumn('duration_ms', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('job_attempts_pk', ['client_id', 'id'])
     .execute();
@@ -53,7 +61,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   for (const [column, type] of [
     ['attempts', 'integer'],
-    ['next_attempt_at', 'text'],
+    ['next_attempt_at', t.timestamp],
     ['last_error', 'text'],
     ['provider_message_id', 'text'],
   ] as const) {
@@ -72,7 +80,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('address', 'text', (c) => c.notNull())
     .addColumn('reason', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .addPrimaryKeyConstraint('suppressions_pk', ['client_id', 'channel', 'address'])
     .execute();
 

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import { columnTypes } from './types.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's row types
 export async function up(db: Kysely<any>): Promise<void> {
+  const t = columnTypes(db);
   // One account per user and Item: a retry or a reconnect updates it rather than adding another.
   await db.schema
     .createTable('accounts')
@@ -13,8 +15,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('error_code', 'text')
     .addColumn('sandbox_login', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
+    .addColumn('updated_at', t.timestamp, (c) => c.notNull())
     .addPrimaryKeyConstraint('accounts_pk', ['client_id', 'id'])
     .execute();
   await db.schema
@@ -40,8 +42,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('invite_id', 'text', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
-    .addColumn('data', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('data', t.json, (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .addPrimaryKeyConstraint('invite_events_pk', ['client_id', 'id'])
     .execute();
   await db.schema
@@ -63,8 +65,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('content_type', 'text', (c) => c.notNull())
     .addColumn('size', 'integer', (c) => c.notNull())
     .addColumn('sha256', 'text', (c) => c.notNull())
-    .addColumn('content', 'blob', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('content', t.blob, (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .addPrimaryKeyConstraint('documents_pk', ['client_id', 'id'])
     .execute();
   // A form submitted twice (a double click) stores its file once.
@@ -82,8 +84,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('user_id', 'text', (c) => c.notNull())
     .addColumn('invite_id', 'text')
     .addColumn('submission_id', 'text', (c) => c.notNull())
-    .addColumn('data', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('data', t.json, (c) => c.notNull())
+    .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .addPrimaryKeyConstraint('form_responses_pk', ['client_id', 'id'])
     .execute();
   await db.schema
