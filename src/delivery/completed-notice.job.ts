@@ -2,10 +2,9 @@ import type { Db } from '../db/client.ts';
 import type { InvitesTable } from '../db/tables.ts';
 import { findInvite } from '../invites/invites.repo.ts';
 import { escapeHtml } from '../lib/html.ts';
-import { newId } from '../lib/ids.ts';
 import { ChannelError } from './channels/channel.ts';
 import { type JobKind, MESSAGE_RETRY_SCHEDULE } from './jobs.ts';
-import { insertJob } from './queue.repo.ts';
+import { queueJob } from './queue.repo.ts';
 
 interface Payload {
   to: string;
@@ -15,22 +14,18 @@ interface Payload {
 export async function queueCompletionNotices(trx: Db, invite: InvitesTable, at: string): Promise<number> {
   const to = JSON.parse(invite.reply_to) as string[];
   for (const address of to) {
-    await insertJob(trx, {
-      client_id: invite.client_id,
-      id: newId(),
-      kind: 'invite.completed_notice',
-      invite_id: invite.id,
-      delivery_id: null,
-      payload: JSON.stringify({ to: address } satisfies Payload),
-      status: 'queued',
-      attempts: 0,
-      run_at: at,
-      locked_until: null,
-      locked_by: null,
-      last_error: null,
-      created_at: at,
-      updated_at: at,
-    });
+    const payload: Payload = { to: address };
+    await queueJob(
+      trx,
+      {
+        client_id: invite.client_id,
+        kind: 'invite.completed_notice',
+        invite_id: invite.id,
+        delivery_id: null,
+        payload,
+      },
+      at,
+    );
   }
   return to.length;
 }

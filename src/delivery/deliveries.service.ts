@@ -2,7 +2,7 @@ import type { Db } from '../db/client.ts';
 import type { DeliveriesTable, InvitesTable } from '../db/tables.ts';
 import { newId } from '../lib/ids.ts';
 import { insertDelivery, updateUnsentDelivery } from './deliveries.repo.ts';
-import { cancelQueuedJobs, insertJob } from './queue.repo.ts';
+import { cancelQueuedJobs, queueJob } from './queue.repo.ts';
 
 export type NewDelivery = DeliveriesTable;
 
@@ -41,22 +41,17 @@ export async function queueDeliveries(
       provider_message_id: null,
     };
     await insertDelivery(trx, delivery);
-    await insertJob(trx, {
-      client_id: invite.client_id,
-      id: newId(),
-      kind: 'delivery.send',
-      invite_id: invite.id,
-      delivery_id: delivery.id,
-      payload: '{}',
-      status: 'queued',
-      attempts: 0,
-      run_at: at,
-      locked_until: null,
-      locked_by: null,
-      last_error: null,
-      created_at: at,
-      updated_at: at,
-    });
+    await queueJob(
+      trx,
+      {
+        client_id: invite.client_id,
+        kind: 'delivery.send',
+        invite_id: invite.id,
+        delivery_id: delivery.id,
+        payload: {},
+      },
+      at,
+    );
     created.push(delivery);
   }
   return created;

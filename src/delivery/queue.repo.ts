@@ -2,8 +2,38 @@ import { sql } from 'kysely';
 import { type Db, isPostgres } from '../db/client.ts';
 import { preparedInsert } from '../db/prepared.ts';
 import type { JobAttemptsTable, JobStatus, JobsTable } from '../db/tables.ts';
+import { newId } from '../lib/ids.ts';
 
-export const insertJob = preparedInsert('jobs');
+const insertJob = preparedInsert('jobs');
+
+/** Queues a job, due at `at`, inside the caller's transaction. */
+export async function queueJob(
+  db: Db,
+  job: {
+    client_id: string;
+    kind: string;
+    invite_id: string | null;
+    delivery_id: string | null;
+    payload: unknown;
+  },
+  at: string,
+): Promise<string> {
+  const id = newId();
+  await insertJob(db, {
+    ...job,
+    id,
+    payload: JSON.stringify(job.payload),
+    status: 'queued',
+    attempts: 0,
+    run_at: at,
+    locked_until: null,
+    locked_by: null,
+    last_error: null,
+    created_at: at,
+    updated_at: at,
+  });
+  return id;
+}
 export const insertAttempt = preparedInsert('job_attempts');
 
 /**
