@@ -1,10 +1,44 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The integration suite runs twice: on SQLite files and on a PostgreSQL that the run starts
+ * itself (test/global-setup.ts). Left out of `postgres`: tests that drive SQLite files
+ * directly (the CLI, the crash test) and the browser test, whose subject is the pages.
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     pool: 'forks',
+    // Test files mostly wait on the database and on child processes: on a 2-core machine two
+    // run side by side (vitest's default there is one).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'sqlite',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.postgres.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['test/**/*.test.ts'],
+          // The API fuzz runs once (30 s, sqlite project): its subject is the HTTP surface.
+          exclude: [
+            'test/cli.test.ts',
+            'test/delivery.crash.test.ts',
+            'test/link.e2e.test.ts',
+            'test/fuzz.api.test.ts',
+            'test/fuzz.pages.test.ts',
+          ],
+          globalSetup: ['test/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -6,80 +6,97 @@ import { loadConfig } from '../src/config.ts';
 import { closeDeps, createDeps } from '../src/deps.ts';
 import { type DeliveryRow, measureNodemailerCeiling, measurePipeline } from './delivery.ts';
 import { freePort, load, type Row, startProcess, table } from './lib.ts';
+import { measureScale, type ScaleResult, scaleSection } from './list.ts';
 import { seedInvites } from './seed.ts';
 
 /**
  * `npm run bench`: the API on a SQLite file with 100k invites against a bare Fastify
- * ceiling, all measured in this one run. Writes bench/results.md.
+ * ceiling, the delivery pipeline, and list latency and send throughput on SQLite and
+ * PostgreSQL at 10k and 1M invites, all measured in this one run. Writes bench/results.md.
  */
 const SEED = Number(process.env.BENCH_SEED ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
-const ONLY = process.env.BENCH_ONLY; // api | delivery
+const ONLY = process.env.BENCH_ONLY; // api | delivery | list
 const DELIVERY_SECONDS = Number(process.env.BENCH_DELIVERY_SECONDS ?? 20);
+const LIST_SIZES = (process.env.BENCH_LIST_SIZES ?? '10000,1000000').split(',').map(Number);
+const LIST_REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 300);
 
 const dir = mkdtempSync(join(tmpdir(), 'invitekit-bench-'));
 const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
 const port = await freePort();
-const env = { DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL };
-
-const deps = await createDeps(loadConfig({ ...env, LOG_LEVEL: 'warn' }));
-const key = await createKey(deps, { name: 'bench' });
-let t = performance.now();
-const ids = await seedInvites(deps.db, key.client_id, SEED);
-const seedSeconds = (performance.now() - t) / 1000;
-await closeDeps(deps);
-console.log(`seeded ${SEED} invites in ${seedSeconds.toFixed(1)} s`);
-
-const server = await startProcess(['bin/invitekit.js', 'serve'], env, 'running at');
-const base = `http://127.0.0.1:${port}`;
-const headers = {
-  authorization: `Basic ${Buffer.from(`${key.api_key_id}:${key.api_key_secret}`).toString('base64')}`,
-  'content-type': 'application/json',
+// The per-key request limit would answer most of a load test with 429s: it is off here.
+const env = {
+  DATABASE_URL: databaseUrl,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  LOG_LEVEL,
+  RATE_LIMIT_PER_MINUTE: '0',
 };
-const sample = await (await fetch(`${base}/v2/invites/${ids[0]}`, { headers })).text();
-
-const ceilingPort = await freePort();
-const ceiling = await startProcess(
-  ['--import', 'tsx', 'bench/ceiling.ts'],
-  { PORT: String(ceilingPort), CEILING_BODY: sample },
-  'ready',
-);
-
-const pick = () => ids[Math.floor(Math.random() * ids.length)];
-const send = JSON.stringify({ first_name: 'Bench', last_name: 'Mark', email: 'bench@example.com' });
-const targets: [string, Parameters<typeof load>[1]][] = [
-  [
-    'ceiling: bare Fastify, same-sized JSON',
-    { url: `http://127.0.0.1:${ceilingPort}/ceiling`, duration: DURATION },
-  ],
-  [
-    'GET /v2/invites/{id}',
-    {
-      url: base,
-      headers,
-      duration: DURATION,
-      requests: [{ setupRequest: (r) => ({ ...r, path: `/v2/invites/${pick()}` }) }],
-    },
-  ],
-  ['GET /v2/invites?limit=50', { url: `${base}/v2/invites?limit=50`, headers, duration: DURATION }],
-  [
-    'POST /v2/invites',
-    { url: `${base}/v2/invites`, method: 'POST', headers, body: send, duration: DURATION },
-  ],
-];
 
 const rows: Row[] = [];
-for (const [name, opts] of targets) {
-  if (ONLY && ONLY !== 'api') break;
-  await load(name, { ...opts, duration: 2 }); // warm-up: JIT, caches, SQLite pages
-  t = performance.now();
-  const row = await load(name, opts);
-  rows.push(row);
-  console.log(`${name}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms`);
+let seedSeconds = 0;
+if (!ONLY || ONLY === 'api') {
+  const deps = await createDeps(loadConfig({ ...env, LOG_LEVEL: 'warn' }));
+  const key = await createKey(deps, { name: 'bench' });
+  const t = performance.now();
+  const ids = await seedInvites(deps.db, key.client_id, SEED);
+  seedSeconds = (performance.now() - t) / 1000;
+  await closeDeps(deps);
+  console.log(`seeded ${SEED} invites in ${seedSeconds.toFixed(1)} s`);
+  rows.push(...(await measureApi(key, ids)));
 }
-server.kill('SIGTERM');
-ceiling.kill('SIGTERM');
+
+async function measureApi(key: { api_key_id: string; api_key_secret: string }, ids: string[]) {
+  const server = await startProcess(['bin/invitekit.js', 'serve'], env, 'running at');
+  const base = `http://127.0.0.1:${port}`;
+  const headers = {
+    authorization: `Basic ${Buffer.from(`${key.api_key_id}:${key.api_key_secret}`).toString('base64')}`,
+    'content-type': 'application/json',
+  };
+  const sample = await (await fetch(`${base}/v2/invites/${ids[0]}`, { headers })).text();
+
+  const ceilingPort = await freePort();
+  const ceiling = await startProcess(
+    ['--import', 'tsx', 'bench/ceiling.ts'],
+    { PORT: String(ceilingPort), CEILING_BODY: sample },
+    'ready',
+  );
+
+  const pick = () => ids[Math.floor(Math.random() * ids.length)];
+  const send = JSON.stringify({ first_name: 'Bench', last_name: 'Mark', email: 'bench@example.com' });
+  const targets: [string, Parameters<typeof load>[1]][] = [
+    [
+      'ceiling: bare Fastify, same-sized JSON',
+      { url: `http://127.0.0.1:${ceilingPort}/ceiling`, duration: DURATION },
+    ],
+    [
+      'GET /v2/invites/{id}',
+      {
+        url: base,
+        headers,
+        duration: DURATION,
+        requests: [{ setupRequest: (r) => ({ ...r, path: `/v2/invites/${pick()}` }) }],
+      },
+    ],
+    ['GET /v2/invites?limit=50', { url: `${base}/v2/invites?limit=50`, headers, duration: DURATION }],
+    [
+      'POST /v2/invites',
+      { url: `${base}/v2/invites`, method: 'POST', headers, body: send, duration: DURATION },
+    ],
+  ];
+
+  const measured: Row[] = [];
+  for (const [name, opts] of targets) {
+    await load(name, { ...opts, duration: 2 }); // warm-up: JIT, caches, SQLite pages
+    const row = await load(name, opts);
+    measured.push(row);
+    console.log(`${name}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms`);
+  }
+  server.kill('SIGTERM');
+  ceiling.kill('SIGTERM');
+  return measured;
+}
 
 // Delivery: invites/s from POST to acceptance by an SMTP sink, against nodemailer alone.
 const deliveryRows: DeliveryRow[] = [];
@@ -93,6 +110,7 @@ if (!ONLY || ONLY === 'delivery') {
       PORT: String(p),
       HOST: '127.0.0.1',
       LOG_LEVEL,
+      RATE_LIMIT_PER_MINUTE: '0',
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}?ignoreTLS=true`,
       INVITEKIT_API_KEY_ID: 'bench',
       INVITEKIT_API_KEY_SECRET: 'bench-secret-bench-secret',
@@ -141,12 +159,23 @@ const deliveryTable = [
   ),
 ].join('\n');
 
+// SQLite and PostgreSQL at 10k and 1M invites: list latency, seeding time, send throughput.
+let scale: ScaleResult | null = null;
+if (!ONLY || ONLY === 'list') {
+  scale = await measureScale({
+    sizes: LIST_SIZES,
+    requests: LIST_REQUESTS,
+    duration: DURATION,
+    logLevel: LOG_LEVEL,
+  });
+}
+
 const report = [
   '# Benchmark results',
   '',
   `Run by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}.`,
   `SQLite file seeded with ${SEED.toLocaleString('en-US')} invites by bulk insert in ${seedSeconds.toFixed(1)} s;`,
-  `autocannon, 16 connections, ${DURATION} s per target after a 2 s warm-up; server LOG_LEVEL=${LOG_LEVEL}.`,
+  `autocannon, 16 connections, ${DURATION} s per target after a 2 s warm-up; server LOG_LEVEL=${LOG_LEVEL}, RATE_LIMIT_PER_MINUTE=0.`,
   'The ceiling is bare Fastify (no auth, database or schema) returning a JSON object the size of an invite.',
   '',
   rows.length ? table(rows, rows[0]!.rps) : '(API section not run)',
@@ -164,6 +193,9 @@ const report = [
   '',
   'Target: the pipeline sustains ≥ 70% of the ceiling.',
   '',
+  scale
+    ? scaleSection(scale, { requests: LIST_REQUESTS, duration: DURATION })
+    : '## SQLite and PostgreSQL at scale\n\n(not run)\n',
 ].join('\n');
 writeFileSync(new URL('./results.md', import.meta.url), report);
 console.log(`\n${report}`);

@@ -1,4 +1,4 @@
-import type { Db } from '../src/db/client.ts';
+import { type Db, isPostgres } from '../src/db/client.ts';
 import type { DeliveriesTable, InvitesTable, UsersTable } from '../src/db/tables.ts';
 import { newId } from '../src/lib/ids.ts';
 
@@ -16,7 +16,9 @@ export async function seedInvites(
   end = Date.now(),
 ): Promise<string[]> {
   const ids: string[] = [];
-  const batch = 500;
+  // Rows per INSERT: SQLite caps bound parameters per statement; PostgreSQL takes 65,535.
+  const rowsPerInsert = isPostgres(db) ? 1000 : 50;
+  const batch = isPostgres(db) ? 5000 : 500;
   for (let start = 0; start < count; start += batch) {
     const users: UsersTable[] = [];
     const invites: InvitesTable[] = [];
@@ -80,19 +82,18 @@ export async function seedInvites(
       });
     }
     await db.transaction().execute(async (trx) => {
-      // SQLite caps bound parameters per statement, so rows go in chunks.
-      for (let i = 0; i < users.length; i += 50) {
+      for (let i = 0; i < users.length; i += rowsPerInsert) {
         await trx
           .insertInto('users')
-          .values(users.slice(i, i + 50))
+          .values(users.slice(i, i + rowsPerInsert))
           .execute();
         await trx
           .insertInto('invites')
-          .values(invites.slice(i, i + 50))
+          .values(invites.slice(i, i + rowsPerInsert))
           .execute();
         await trx
           .insertInto('deliveries')
-          .values(deliveries.slice(i, i + 50))
+          .values(deliveries.slice(i, i + rowsPerInsert))
           .execute();
       }
     });

@@ -5,8 +5,12 @@ import { trackingRoutes } from './delivery/tracking.routes.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
 import { registerDocs } from './http/docs.ts';
-import { handleError } from './http/error-handler.ts';
+import { handleClientError, handleError } from './http/error-handler.ts';
+import { idempotency } from './http/idempotency.ts';
+import { authFailureGuard, limitRequestsPerKey } from './http/rate-limit.ts';
+import { documentBodyErrors } from './http/route-docs.ts';
 import { Detail, FieldErrors } from './http/schema.ts';
+import { requestId } from './http/security.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { invitesRoutes } from './invites/invites.routes.ts';
 import { InviteDelivery, InviteObject } from './invites/invites.schema.ts';
@@ -21,6 +25,8 @@ import { templatesRoutes } from './templates/templates.routes.ts';
 import { InviteTemplate } from './templates/templates.schema.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { UserObject, UserTokenObject } from './users/users.schema.ts';
+import { webhooksRoutes } from './webhooks/webhooks.routes.ts';
+import { WebhookDelivery, WebhookObject } from './webhooks/webhooks.schema.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -28,15 +34,32 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
+    genReqId: requestId,
     bodyLimit: 1024 * 1024,
+    // The client's address (for the per-address limit) comes from X-Forwarded-For only via these proxies.
+    trustProxy: deps.config.TRUST_PROXY ?? false,
+    // Slow clients: a whole request (headers and body) must arrive within REQUEST_TIMEOUT_SECONDS
+    // (checked every second), headers within 20 s of it, and an idle socket closes after a minute.
+    // Keep-alive outlasts the usual 60 s idle timeout of load balancers in front.
+    requestTimeout: deps.config.REQUEST_TIMEOUT_SECONDS * 1000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 72_000,
+    http: {
+      headersTimeout: Math.min(20, deps.config.REQUEST_TIMEOUT_SECONDS) * 1000,
+      connectionsCheckingInterval: 1000,
+    },
     // One line per request (below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Errors the router raises before any route runs, answered in the same wire format.
     frameworkErrors: handleError,
+    clientErrorHandler: handleClientError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id).header('x-content-type-options', 'nosniff');
+  });
   app.addHook('onResponse', async (req, reply) => {
     // The route pattern, not the URL: query strings can carry email addresses.
     const route = req.routeOptions.url ?? 'unmatched';
@@ -81,6 +104,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     OutboxMessage,
     AccountObject,
     InviteEvent,
+    WebhookObject,
+    WebhookDelivery,
   ]) {
     app.addSchema(schema);
   }
@@ -105,17 +130,25 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       for (const m of methods) set.add(m);
       allowed.set(route.url, set);
     });
-    api.addHook('onRequest', basicAuth(deps));
+    api.addHook('onRoute', documentBodyErrors);
+    api.addHook('onRequest', basicAuth(deps, authFailureGuard(deps)));
+    limitRequestsPerKey(api, deps);
+    // Answers with keys and personal data must not sit in shared caches.
+    api.addHook('onSend', async (_req, reply) => {
+      reply.header('cache-control', 'no-store');
+    });
     // A POST with no body validates as an empty object, as DRF reads it.
     api.addHook('preValidation', async (req) => {
       if (req.body === undefined && req.method === 'POST') req.body = {};
     });
+    idempotency(api, deps);
     await api.register((i) => invitesRoutes(i, deps));
     await api.register((i) => templatesRoutes(i, deps));
     await api.register((i) => usersRoutes(i, deps));
     await api.register((i) => outboxRoutes(i, deps));
     await api.register((i) => accountsRoutes(i, deps));
     await api.register((i) => eventsRoutes(i, deps));
+    await api.register((i) => webhooksRoutes(i, deps));
 
     for (const [url, methods] of allowed) {
       const missing = METHODS.filter((m) => !methods.has(m));

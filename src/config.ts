@@ -35,6 +35,17 @@ export const ConfigSchema = Type.Object({
   WORKER_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000 }),
   WORKER_LEASE_SECONDS: Type.Integer({ minimum: 5, maximum: 3600, default: 60 }),
   SHUTDOWN_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 10 }),
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 6000 }),
+  AUTH_FAILURES_PER_MINUTE: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 30 }),
+  TRUST_PROXY: Type.Optional(
+    Type.String({
+      pattern: '^[0-9A-Za-z.:/]+(\\s*,\\s*[0-9A-Za-z.:/]+)*$',
+      'x-expected': 'proxy addresses or CIDR ranges, comma-separated (e.g. 10.0.0.0/8, loopback)',
+    }),
+  ),
+  REQUEST_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
+  WEBHOOKS_ALLOW_PRIVATE: Type.Boolean({ default: false, 'x-expected': 'true or false' }),
+  WEBHOOK_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 120, default: 10 }),
 });
 
 type RawConfig = Static<typeof ConfigSchema>;
@@ -45,6 +56,11 @@ export const CONFIG_KEYS = Object.keys(ConfigSchema.properties) as (keyof RawCon
 const NUMERIC_KEYS = new Set(
   CONFIG_KEYS.filter((k) => ['integer', 'number'].includes(String(ConfigSchema.properties[k].type))),
 );
+
+const BOOLEAN_KEYS = new Set(
+  CONFIG_KEYS.filter((k) => String(ConfigSchema.properties[k].type) === 'boolean'),
+);
+const BOOLEANS: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -61,7 +77,8 @@ export function loadConfig(
   for (const key of CONFIG_KEYS) {
     const value = overrides[key] ?? env[key];
     if (value === undefined || value === '') continue;
-    raw[key] = NUMERIC_KEYS.has(key) && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+    if (BOOLEAN_KEYS.has(key)) raw[key] = BOOLEANS[value.toLowerCase()] ?? value;
+    else raw[key] = NUMERIC_KEYS.has(key) && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
   const withDefaults = Value.Default(ConfigSchema, raw) as Record<string, unknown>;
   const problems = [...Value.Errors(ConfigSchema, withDefaults)]

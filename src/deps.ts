@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 import { AuthCache, ensureKey } from './auth/keys.service.ts';
 import type { Config } from './config.ts';
 import { type Db, migrate, openDb } from './db/client.ts';
@@ -10,6 +10,7 @@ import type { EmailChannel, SmsChannel } from './delivery/channels/channel.ts';
 import { smtpEmail } from './delivery/channels/smtp.ts';
 import { twilioSms } from './delivery/channels/twilio.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
+import { maskValue } from './lib/redact.ts';
 
 export interface Deps {
   config: Config;
@@ -43,14 +44,34 @@ function createChannels(config: Config, db: Db, clock: Clock): Deps['channels'] 
   return { email, sms };
 }
 
-/** JSON logs on stdout, written asynchronously (a synchronous write per line halved throughput). */
-export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
+/**
+ * JSON logs, on stdout by default, written asynchronously (a synchronous write per line
+ * halved throughput). Request lines carry `reqId`. Credentials, cookies and tokens are
+ * removed, and any email address or phone number in a logged string is masked.
+ */
+export function createLogger(
+  config: Pick<Config, 'LOG_LEVEL'>,
+  destination: DestinationStream = pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+): Logger {
   return pino(
     {
       level: config.LOG_LEVEL,
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true },
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'res.headers["set-cookie"]',
+          '*.user_token',
+          '*.api_key_secret',
+          '*.password',
+          '*.secret',
+        ],
+        remove: true,
+      },
+      serializers: { err: (err: Error) => maskValue(pino.stdSerializers.err(err)) },
+      formatters: { log: (obj) => maskValue(obj) as Record<string, unknown> },
     },
-    pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+    destination,
   );
 }
 

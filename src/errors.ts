@@ -94,6 +94,10 @@ function message(e: ErrorObject, atRoot: boolean): string {
       return `Ensure this value is less than or equal to ${p.limit}.`;
     case 'minimum':
       return `Ensure this value is greater than or equal to ${p.limit}.`;
+    case 'minItems':
+      return p.limit === 1
+        ? 'This list may not be empty.'
+        : `Ensure this field has at least ${p.limit} elements.`;
     case 'maxItems':
       return `Ensure this field has no more than ${p.limit} elements.`;
     case 'format':
@@ -102,6 +106,8 @@ function message(e: ErrorObject, atRoot: boolean): string {
       return 'Enter a valid value.';
     case 'enum':
       return `"${String(e.data)}" is not a valid choice.`;
+    case 'nullCharacters':
+      return 'Null characters are not allowed.';
     default:
       return 'Invalid value.';
   }

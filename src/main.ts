@@ -14,7 +14,7 @@ const FLAGS: [flag: string, key: string, help: string][] = [
   [
     '--database-url <url>',
     'DATABASE_URL',
-    'sqlite:<file> (DATABASE_URL, default sqlite:./data/invitekit.db)',
+    'sqlite:<file> or postgres://… (DATABASE_URL, default sqlite:./data/invitekit.db)',
   ],
   ['--log-level <level>', 'LOG_LEVEL', 'fatal|error|warn|info|debug|trace|silent (LOG_LEVEL)'],
 ];

@@ -70,6 +70,11 @@ describe('ids in paths', () => {
     ['GET', '/v2/users/{id}'],
     ['GET', '/v2/invites/{id}/events'],
     ['GET', '/v2/accounts/{id}'],
+    ['GET', '/v2/webhooks/{id}'],
+    ['DELETE', '/v2/webhooks/{id}'],
+    ['POST', '/v2/webhooks/{id}/test'],
+    ['GET', '/v2/webhooks/{id}/deliveries'],
+    ['POST', '/v2/webhooks/{id}/deliveries/{delivery_id}/retry'],
   ] as const;
 
   it('covers every documented route with an id', async () => {

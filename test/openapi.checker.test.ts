@@ -57,7 +57,7 @@ describe('OpenApiChecker', () => {
   it('rejects a status the operation does not document', () => {
     expect(retrieve({ detail: "I'm a teapot." }, 418)).toThrow(/does not document/);
     expect(retrieve(invite, 201)).toThrow(/does not document/);
-    expect(() => checker.check('POST', '/v2/invites', 409, { detail: 'Conflict.' })).toThrow(
+    expect(() => checker.check('POST', '/v2/invites', 402, { detail: 'Payment required.' })).toThrow(
       /does not document/,
     );
   });

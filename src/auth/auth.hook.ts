@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import type { AuthFailureGuard } from '../http/rate-limit.ts';
 import { type Principal, verifyCredentials } from './keys.service.ts';
 
 declare module 'fastify' {
@@ -15,8 +16,11 @@ function unauthorized(detail: string): AppError {
   return new AppError(401, { detail }, CHALLENGE);
 }
 
-/** HTTP Basic: username = api_key_id, password = api_key_secret. */
-export function basicAuth(deps: Pick<Deps, 'db' | 'clock' | 'authCache'>) {
+/**
+ * HTTP Basic: username = api_key_id, password = api_key_secret. With a `guard`, an address
+ * that failed too often is refused before its credentials are verified, and every failure counts.
+ */
+export function basicAuth(deps: Pick<Deps, 'db' | 'clock' | 'authCache'>, guard?: AuthFailureGuard) {
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
     if (!header || !/^basic\s/i.test(header)) {
@@ -25,11 +29,22 @@ export function basicAuth(deps: Pick<Deps, 'db' | 'clock' | 'authCache'>) {
     const encoded = header.slice(6).trim();
     const decoded = Buffer.from(encoded, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (!/^[A-Za-z0-9+/]+=*$/.test(encoded) || colon < 0) {
+    const wellFormed = /^[A-Za-z0-9+/]+=*$/.test(encoded) && colon >= 0;
+    const keyId = decoded.slice(0, colon);
+    const secret = decoded.slice(colon + 1);
+    if (guard) {
+      const known = wellFormed && deps.authCache.get(keyId, secret, deps.clock.now().getTime()) !== null;
+      await guard.check(request, known);
+    }
+    if (!wellFormed) {
+      await guard?.failed(request);
       throw unauthorized('Invalid basic header. Credentials not correctly base64 encoded.');
     }
-    const principal = await verifyCredentials(deps, decoded.slice(0, colon), decoded.slice(colon + 1));
-    if (!principal) throw unauthorized('Invalid username/password.');
+    const principal = await verifyCredentials(deps, keyId, secret);
+    if (!principal) {
+      await guard?.failed(request);
+      throw unauthorized('Invalid username/password.');
+    }
     request.principal = principal;
   };
 }

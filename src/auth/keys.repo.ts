@@ -38,6 +38,19 @@ export async function insertKey(
     .execute();
 }
 
+/** Inserts the key unless one with its id exists; false when it did. */
+export async function insertKeyIfAbsent(
+  db: Db,
+  row: { id: string; client_id: string; name: string; secret_hash: string; created_at: string },
+): Promise<boolean> {
+  const res = await db
+    .insertInto('api_keys')
+    .values({ ...row, revoked_at: null })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
 export async function updateKeySecret(db: Db, id: string, secretHash: string) {
   await db
     .updateTable('api_keys')

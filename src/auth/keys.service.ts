@@ -43,15 +43,27 @@ export async function ensureKey(deps: Pick<Deps, 'db' | 'clock'>, id: string, se
     return;
   }
   const now = deps.clock.now().toISOString();
-  const clientId = newId();
-  await repo.insertClient(deps.db, { id: clientId, name: 'default', created_at: now });
-  await repo.insertKey(deps.db, {
-    id,
-    client_id: clientId,
-    name: 'INVITEKIT_API_KEY_ID',
-    secret_hash: await hashSecret(secret),
-    created_at: now,
-  });
+  const secretHash = await hashSecret(secret);
+  // Processes started together on a new database race to create the key: one wins, and the
+  // others (their new client rolled back) find the key on the next pass.
+  const raced = new Error('key created by another process');
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      const clientId = newId();
+      await repo.insertClient(trx, { id: clientId, name: 'default', created_at: now });
+      const row = {
+        id,
+        client_id: clientId,
+        name: 'INVITEKIT_API_KEY_ID',
+        secret_hash: secretHash,
+        created_at: now,
+      };
+      if (!(await repo.insertKeyIfAbsent(trx, row))) throw raced;
+    });
+  } catch (err) {
+    if (err !== raced) throw err;
+    await ensureKey(deps, id, secret);
+  }
 }
 
 export const listKeys = (deps: Pick<Deps, 'db'>) => repo.listKeys(deps.db);

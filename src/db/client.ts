@@ -63,6 +63,9 @@ function openPostgres(databaseUrl: string, poolSize: number): Db {
     max: poolSize,
     types: pgTypes as pg.CustomTypesConfig,
   });
+  // An idle connection the server drops (restart, failover, idle timeout) is discarded by the
+  // pool and replaced on next use; unheard, its error would end the process.
+  pool.on('error', () => {});
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

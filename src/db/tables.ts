@@ -213,6 +213,72 @@ export interface FormResponsesTable {
   created_at: string;
 }
 
+export interface WebhooksTable {
+  client_id: string;
+  id: string;
+  name: string;
+  url: string;
+  /** JSON array of event names; `*` is every event. */
+  events: string;
+  /** JSON object, kept as given. */
+  config: string;
+  secret: string;
+  created_at: string;
+  updated_at: string;
+  /** When a delivery was last attempted, whatever came of it. */
+  last_sent_at: string | null;
+  disabled_at: string | null;
+  disabled_reason: string | null;
+  /** The first failed attempt since the last success; null while deliveries succeed. */
+  failing_since: string | null;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  client_id: string;
+  id: string;
+  webhook_id: string;
+  /** Shared by every subscription's delivery of one event; the invite event's id for invite events. */
+  event_id: string;
+  event: string;
+  /** The exact body sent (JSON text), so every attempt carries the same bytes and signature. */
+  payload: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  /** The queue job that sends it now (a manual retry makes a new one). */
+  job_id: string | null;
+  response_status: number | null;
+  /** The start of the receiver's last answer. */
+  response_body: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  last_attempt_at: string | null;
+  next_attempt_at: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  client_id: string;
+  key: string;
+  /** SHA-256 of the method, route, path parameters and body the key was first used with. */
+  request_hash: string;
+  state: 'pending' | 'done';
+  status_code: number | null;
+  content_type: string | null;
+  body: string | null;
+  created_at: string;
+  /** While pending: when the claim lapses and another request may take the key over. */
+  locked_until: string | null;
+}
+
+export interface RateLimitsTable {
+  /** `key:<api key id>` or `auth:<source address>`. */
+  bucket: string;
+  window_start: string;
+  count: number;
+}
+
 export interface Database {
   clients: ClientsTable;
   api_keys: ApiKeysTable;
@@ -231,4 +297,8 @@ export interface Database {
   invite_events: InviteEventsTable;
   documents: DocumentsTable;
   form_responses: FormResponsesTable;
+  idempotency_keys: IdempotencyKeysTable;
+  rate_limits: RateLimitsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -59,11 +59,12 @@ export async function claimDue(
        select client_id, id from jobs
         where (status = 'queued' and run_at <= ${now})
            or (status = 'running' and locked_until < ${now})
-        order by run_at
+        order by run_at, id
         limit ${limit}
         ${skipLocked})
     returning *`.execute(db);
-  return result.rows;
+  // RETURNING follows no order (PostgreSQL's differs from SQLite's); run them oldest first.
+  return result.rows.sort((a, b) => cmp(a.run_at, b.run_at) || cmp(a.id, b.id));
 }
 
 /** Ends or reschedules a claimed job; only the worker holding it may. */
@@ -89,6 +90,8 @@ export async function settleJob(
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
 }
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Cancels the invite's jobs that no worker has taken yet; returns the deliveries they were for. */
 export async function cancelQueuedJobs(

@@ -34,7 +34,7 @@ async function markUndelivered(deps: Deps, job: JobsTable, reason: string): Prom
       updated_at: at,
     });
     const data = { delivery: job.delivery_id, detail: reason };
-    await recordEvent(trx, {
+    await recordEvent(trx, deps.config, {
       client_id: job.client_id,
       invite_id: job.invite_id!,
       type: 'delivery.undelivered',
@@ -117,7 +117,7 @@ export const sendDeliveryJob: JobKind = {
           provider_message_id: accepted.providerMessageId,
         });
         // The provider took the message: the moment it really left.
-        await recordEvent(trx, {
+        await recordEvent(trx, deps.config, {
           client_id: job.client_id,
           invite_id: delivery.invite_id,
           type: 'delivery.sent',

@@ -16,7 +16,7 @@ function moveDelivery(
   return deps.db.transaction().execute(async (trx) => {
     if (!(await transitionDelivery(trx, delivery.client_id, delivery.id, from, to, at, detail))) return false;
     const data = { delivery: delivery.id, method: delivery.method, ...(detail ? { detail } : {}) };
-    await recordEvent(trx, {
+    await recordEvent(trx, deps.config, {
       client_id: delivery.client_id,
       invite_id: delivery.invite_id,
       type: `delivery.${to}`,

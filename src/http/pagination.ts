@@ -16,6 +16,12 @@ const CursorPayload = Type.Object({
   f: Type.Unknown(),
 });
 
+/** A key's time as this app writes it (PostgreSQL refuses anything it cannot read as a time). */
+const isTimestamp = (v: string) => {
+  const ms = Date.parse(v);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === v;
+};
+
 function encode(payload: unknown): string {
   return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
@@ -31,7 +37,12 @@ export function decodeCursor<F>(cursor: string, filters: TSchema): { page: PageR
   } catch {
     payload = undefined;
   }
-  if (!Value.Check(CursorPayload, payload) || !Value.Check(filters, payload.f)) {
+  if (
+    !Value.Check(CursorPayload, payload) ||
+    !Value.Check(filters, payload.f) ||
+    !isTimestamp(payload.k[0]) ||
+    JSON.stringify(payload).includes('\\u0000')
+  ) {
     throw AppError.field('cursor', 'Invalid cursor.');
   }
   return {

@@ -1,4 +1,4 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 
@@ -28,7 +28,40 @@ for (const ajv of [bodyAjv, textAjv]) ajv.addFormat('email', (v: string) => v.le
 
 export const isEmail = (v: string): boolean => v.length <= 254 && EMAIL.test(v);
 
+const pointer = (key: string) => `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
+/**
+ * Where a string (or an object key) holds U+0000: PostgreSQL text and jsonb cannot store it,
+ * so it is refused on every database, as DRF's CharField refuses it.
+ */
+function nullCharacters(data: unknown, path = ''): ErrorObject[] {
+  const at = (instancePath: string): ErrorObject => ({
+    instancePath,
+    schemaPath: '',
+    keyword: 'nullCharacters',
+    params: {},
+    message: 'Null characters are not allowed.',
+  });
+  if (typeof data === 'string') return data.includes('\u0000') ? [at(path)] : [];
+  if (Array.isArray(data)) return data.flatMap((v, i) => nullCharacters(v, `${path}/${i}`));
+  if (data === null || typeof data !== 'object') return [];
+  return Object.entries(data).flatMap(([k, v]) =>
+    k.includes('\u0000') ? [at(path + pointer(k))] : nullCharacters(v, path + pointer(k)),
+  );
+}
+
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const validate: ValidateFunction = (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
-  return validate as ReturnType<FastifySchemaCompiler<unknown>>;
+  const check = (data: unknown) => {
+    const valid = validate(data);
+    const nul = nullCharacters(data);
+    if (nul.length === 0) {
+      check.errors = validate.errors;
+      return valid;
+    }
+    check.errors = [...(validate.errors ?? []), ...nul];
+    return false;
+  };
+  check.errors = null as ErrorObject[] | null | undefined;
+  return check as ReturnType<FastifySchemaCompiler<unknown>>;
 };

@@ -5,7 +5,9 @@ import { INVITE_STATUSES, type InviteStatus, type ListInvitesQuery } from './inv
 
 /** The filters a list cursor may carry. */
 export const InviteFiltersSchema = Type.Object({
-  status: Type.Optional(Type.Array(Type.Union(INVITE_STATUSES.map((s) => Type.Literal(s))), { maxItems: 5 })),
+  status: Type.Optional(
+    Type.Array(Type.Union(INVITE_STATUSES.map((s) => Type.Literal(s))), { minItems: 1, maxItems: 5 }),
+  ),
   reply_to: Type.Optional(Type.String({ maxLength: 254 })),
 });
 

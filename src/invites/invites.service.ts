@@ -13,6 +13,7 @@ import { findTemplate } from '../templates/templates.repo.ts';
 import type { InviteTemplateRequest } from '../templates/templates.schema.ts';
 import { issueUserToken } from '../users/tokens.ts';
 import { insertUser } from '../users/users.repo.ts';
+import { emitWebhookEvent } from '../webhooks/events.ts';
 import { InviteFiltersSchema, parseInviteFilters } from './invites.filters.ts';
 import { resolveRecipient } from './invites.input.ts';
 import type { InviteFilters, InviteView } from './invites.repo.ts';
@@ -152,6 +153,14 @@ export async function sendInvite(
       created_at: now,
       updated_at: now,
     });
+    await emitWebhookEvent(trx, deps.config, {
+      client_id: clientId,
+      id: newId(),
+      type: 'user.created',
+      invite_id: row.id,
+      data: { user: userId, invite: row.id },
+      created_at: now,
+    });
     const replyRows = replyTo.map((email) => ({
       client_id: clientId,
       email: email.toLowerCase(),
@@ -161,7 +170,7 @@ export async function sendInvite(
     await repo.insertInvite(trx, row, replyRows);
     const queued = await queueDeliveries(trx, row, now);
     const data = { deliveries: queued.map((d) => d.id) };
-    await recordEvent(trx, {
+    await recordEvent(trx, deps.config, {
       client_id: clientId,
       invite_id: row.id,
       type: 'invite.sent',
@@ -186,7 +195,7 @@ export async function resendInvite(deps: Deps, clientId: string, id: string): Pr
     if (!(await repo.markResent(trx, clientId, id, now))) return false;
     const queued = await queueDeliveries(trx, row, now);
     const data = { deliveries: queued.map((d) => d.id) };
-    await recordEvent(trx, {
+    await recordEvent(trx, deps.config, {
       client_id: clientId,
       invite_id: id,
       type: 'invite.resent',
@@ -208,7 +217,12 @@ export async function revokeInvite(deps: Deps, clientId: string, id: string): Pr
   await deps.db.transaction().execute(async (trx) => {
     if (!(await repo.markRevoked(trx, clientId, id, now))) return;
     await cancelQueuedDeliveries(trx, clientId, id, now);
-    await recordEvent(trx, { client_id: clientId, invite_id: id, type: 'invite.revoked', created_at: now });
+    await recordEvent(trx, deps.config, {
+      client_id: clientId,
+      invite_id: id,
+      type: 'invite.revoked',
+      created_at: now,
+    });
   });
   const current = await loadView(deps, clientId, id);
   if (current.status === 'completed') throw AppError.badRequest('A completed invite cannot be revoked.');

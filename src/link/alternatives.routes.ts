@@ -33,7 +33,10 @@ export function alternativeRoutes(app: FastifyInstance, deps: Deps, p: string, s
   app.post<Req>(`${p}/upload`, async (req, reply) => {
     const scope = await scopeOf(req);
     if (!req.isMultipart()) throw new PageError('bad_request', scope.invite);
-    const file = await req.file();
+    // A body that is not the multipart it claims to be is the sender's fault, not a 500.
+    const file = await req.file().catch(() => {
+      throw new PageError('bad_request', scope.invite);
+    });
     // Fields before the file part arrive with it; the form puts its tokens first.
     const value = (name: string) => {
       const f = file?.fields[name];
@@ -46,7 +49,8 @@ export function alternativeRoutes(app: FastifyInstance, deps: Deps, p: string, s
     try {
       content = await file.toBuffer();
     } catch (err) {
-      if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
+      if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE')
+        throw new PageError('bad_request', scope.invite);
       return seeOther(reply, href(scope, '/upload', { error: 'too_large' }));
     }
     if (content.length === 0) return seeOther(reply, href(scope, '/upload', { error: 'missing' }));

@@ -31,7 +31,8 @@ export function seeOther(reply: FastifyReply, url: string) {
 export function field(body: unknown, name: string): string {
   const v = (body as Record<string, unknown> | undefined)?.[name];
   const first = Array.isArray(v) ? v[0] : v;
-  return typeof first === 'string' ? first : '';
+  // No browser sends U+0000 in a form, and PostgreSQL text cannot hold it.
+  return typeof first === 'string' ? first.replaceAll('\u0000', '') : '';
 }
 
 export function brand(deps: Deps, scope: FlowScope): Promise<Branding> {

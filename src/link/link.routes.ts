@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
+import { PAGE_HEADERS } from '../http/security.ts';
 import { alternativeRoutes } from './alternatives.routes.ts';
 import { brandingFor } from './branding.ts';
 import { searchItems } from './items.ts';
@@ -31,14 +32,6 @@ import { loginPage, verifyPage } from './pages/login.ts';
 import { messagePage } from './pages/messages.ts';
 import { successPage } from './pages/success.ts';
 import { type FlowScope, href, PageError, type PageProblem } from './scope.ts';
-
-const HEADERS = {
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; img-src http: https: data:; form-action 'self'; base-uri 'none'",
-};
 
 type Req = { Params: Record<string, string>; Querystring: Record<string, string>; Body: unknown };
 
@@ -154,7 +147,7 @@ export async function linkRoutes(app: FastifyInstance, deps: Deps): Promise<void
   await app.register(formbody);
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_MB * 1024 * 1024, files: 1, fields: 10 } });
   app.addHook('onSend', async (_req, reply) => {
-    reply.headers(HEADERS);
+    reply.headers(PAGE_HEADERS);
   });
   app.setErrorHandler(async (err: FastifyError | PageError, req, reply) => {
     let problem: PageProblem = 'error';

@@ -46,7 +46,7 @@ async function inTransaction<T>(
       if (!invite) return;
       const moved = await advanceInvite(trx, invite, to, at);
       if (!moved) return;
-      await recordEvent(trx, {
+      await recordEvent(trx, deps.config, {
         client_id: moved.client_id,
         invite_id: moved.id,
         type: `invite.${to}`,
@@ -61,9 +61,16 @@ async function inTransaction<T>(
 }
 
 /** Records an event on the scope's invite, if it has one. */
-function note(trx: Db, scope: FlowScope, type: string, data: Record<string, unknown>, at: string) {
+function note(
+  deps: Deps,
+  trx: Db,
+  scope: FlowScope,
+  type: string,
+  data: Record<string, unknown>,
+  at: string,
+) {
   if (!scope.invite) return Promise.resolve();
-  return recordEvent(trx, {
+  return recordEvent(trx, deps.config, {
     client_id: scope.clientId,
     invite_id: scope.invite.id,
     type,
@@ -139,7 +146,7 @@ export async function submitCode(
   const at = deps.clock.now().toISOString();
   await inTransaction(deps, scope, async (trx, progress) => {
     if (!(await accounts.markAccountConnected(trx, scope.clientId, account.id, at))) return;
-    await note(trx, scope, 'account.connected', { account: account.id, item: account.item_id }, at);
+    await note(deps, trx, scope, 'account.connected', { account: account.id, item: account.item_id }, at);
     await progress('completed', { reason: 'account_connected', account: account.id });
   });
   return 'connected';
@@ -171,7 +178,7 @@ export async function uploadDocument(deps: Deps, scope: FlowScope, file: Uploade
     });
     if (!stored) return;
     const data = { document: id, file_name: file.fileName.slice(0, 255), size: file.content.length };
-    await note(trx, scope, 'document.uploaded', data, at);
+    await note(deps, trx, scope, 'document.uploaded', data, at);
     await progress('completed', { reason: 'document_uploaded', document: id });
   });
 }
@@ -196,7 +203,7 @@ export async function submitResponseForm(
       created_at: at,
     });
     if (!stored) return;
-    await note(trx, scope, 'response_form.submitted', { response: id }, at);
+    await note(deps, trx, scope, 'response_form.submitted', { response: id }, at);
     await progress('attempted', { reason: 'response_form', response: id });
   });
 }

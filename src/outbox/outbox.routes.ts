@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { errorResponses, FieldErrors } from '../http/schema.ts';
+import { PAGE_HEADERS } from '../http/security.ts';
 import { outboxPage } from './outbox.page.ts';
 import { OutboxPage, type OutboxQuery, OutboxQuery as Query } from './outbox.schema.ts';
 import { listMessages } from './outbox.service.ts';
@@ -29,7 +30,9 @@ export async function outboxRoutes(app: FastifyInstance, deps: Deps): Promise<vo
     { schema: { hide: true, querystring: Query } },
     async (req, reply) => {
       const page = await listMessages(deps, req.principal.clientId, req.query);
-      return reply.type('text/html; charset=utf-8').send(outboxPage(page));
+      // The same policy as the recipient's pages: each email is shown in a sandboxed srcdoc
+      // frame, which takes this policy too, so its HTML runs no script either.
+      return reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(outboxPage(page));
     },
   );
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { createKey } from '../../src/auth/keys.service.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -10,6 +11,7 @@ import { Worker } from '../../src/delivery/runner.ts';
 import { closeDeps, createDeps, type Deps } from '../../src/deps.ts';
 import { type Clock, fixedClock } from '../../src/lib/clock.ts';
 import { OpenApiChecker } from './openapi.ts';
+import { createDatabase } from './postgres.ts';
 
 export const PUBLIC_URL = 'http://invitekit.test';
 
@@ -53,18 +55,44 @@ export function basic(key: Pick<Credentials, 'api_key_id' | 'api_key_secret'>): 
 }
 
 /**
- * The real app on a fresh SQLite file, with one API key. Every response is checked
+ * The PostgreSQL server of this run, when the suite runs for PostgreSQL (the `postgres`
+ * project); none outside vitest (scripts/screenshots.ts).
+ */
+export function postgresAdminUrl(): string | undefined {
+  if (!process.env.VITEST) return undefined;
+  return inject('postgresAdminUrl') as string | undefined;
+}
+
+/**
+ * A fresh database for one test file: a SQLite file, or a new database on the run's
+ * PostgreSQL in the `postgres` project. `drop` deletes it.
+ */
+export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = postgresAdminUrl();
+  if (adminUrl) return createDatabase(adminUrl);
+  const dir = mkdtempSync(join(tmpdir(), 'invitekit-test-'));
+  return {
+    url: `sqlite:${join(dir, 'test.db')}`,
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The real app on a fresh database, with one API key. Every response is checked
  * against the OpenAPI document the app serves.
  */
 export async function startTestApp(
   env: Record<string, string> = {},
   opts: { clock?: Clock } = {},
 ): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'invitekit-test-'));
+  const database = await freshDatabase();
   const config = loadConfig({
-    DATABASE_URL: `sqlite:${join(dir, 'test.db')}`,
+    DATABASE_URL: database.url,
     PUBLIC_URL,
     LOG_LEVEL: 'silent',
+    // Suites send thousands of requests inside one minute of their movable clock; the rate
+    // limit has its own tests, which set it.
+    RATE_LIMIT_PER_MINUTE: '0',
     ...env,
   });
   const clock = fixedClock(new Date('2026-01-15T12:00:00.000Z'));
@@ -104,7 +132,7 @@ export async function startTestApp(
       await worker.stop(5000);
       await app.close();
       await closeDeps(deps);
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }

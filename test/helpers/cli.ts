@@ -23,9 +23,22 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Runs `node bin/invitekit.js` from the project root, as a user would, against one database file. */
-export function cliFor(databaseFile: string) {
-  const baseEnv = { ...cleanEnv, DATABASE_URL: `sqlite:${databaseFile}`, LOG_LEVEL: 'warn' };
+export interface Process {
+  pid: number;
+  output: string;
+  /** SIGTERM, then waits for the exit. */
+  stop(): Promise<void>;
+  /** Kills at once, as a crash or an OOM killer would. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Runs `node bin/invitekit.js` from the project root, as a user would, against one database:
+ * a SQLite file path or a DATABASE_URL.
+ */
+export function cliFor(database: string) {
+  const url = /^(sqlite:|postgres(ql)?:\/\/)/.test(database) ? database : `sqlite:${database}`;
+  const baseEnv = { ...cleanEnv, DATABASE_URL: url, LOG_LEVEL: 'warn' };
   const running = new Set<ChildProcess>();
   const start = (args: string[], env: Record<string, string>) =>
     spawn(process.execPath, ['bin/invitekit.js', ...args], { cwd: ROOT, env: { ...baseEnv, ...env } });
@@ -49,10 +62,9 @@ export function cliFor(databaseFile: string) {
     return run.stdout;
   }
 
-  /** Starts `invitekit serve` on a free port and resolves once it prints its banner. */
-  async function serve(env: Record<string, string> = {}): Promise<Server> {
-    const port = await freePort();
-    const child = start(['serve'], { PORT: String(port), HOST: '127.0.0.1', ...env });
+  /** Starts a long-running command and resolves once its stdout shows `marker`. */
+  async function launch(args: string[], marker: string, env: Record<string, string>): Promise<Process> {
+    const child = start(args, env);
     running.add(child);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     let out = '';
@@ -61,27 +73,38 @@ export function cliFor(databaseFile: string) {
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d) => {
         out += d;
-        if (out.includes('running at')) resolve();
+        if (out.includes(marker)) resolve();
       });
-      child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+      child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${err}`)));
     });
-    return {
-      url: `http://127.0.0.1:${port}`,
-      banner: out,
-      async stop() {
-        child.kill('SIGTERM');
-        await exited;
-        running.delete(child);
-      },
+    const end = (signal: NodeJS.Signals) => async () => {
+      child.kill(signal);
+      await exited;
+      running.delete(child);
     };
+    return { pid: child.pid!, output: out, stop: end('SIGTERM'), kill: end('SIGKILL') };
   }
+
+  /** Starts `invitekit serve` (with `args`, e.g. --no-worker) on a free port, once it prints its banner. */
+  async function serve(env: Record<string, string> = {}, args: string[] = []): Promise<Server> {
+    const port = await freePort();
+    const p = await launch(['serve', ...args], 'running at', {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...env,
+    });
+    return { url: `http://127.0.0.1:${port}`, banner: p.output, stop: p.stop };
+  }
+
+  /** Starts `invitekit worker`, once it says it runs. */
+  const worker = (env: Record<string, string> = {}) => launch(['worker'], 'running on', env);
 
   /** Kills servers a failed test left running. */
   const killAll = () => {
     for (const child of running) child.kill('SIGKILL');
   };
 
-  return { cli, ok, serve, killAll };
+  return { cli, ok, serve, worker, killAll };
 }
 
 function freePort(): Promise<number> {

@@ -139,7 +139,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('to_address', 'text', (c) => c.notNull())
     .addColumn('from_address', 'text')
-    .addColumn('reply_to', t.json)
+    .addColumn('reply_to', 'text')
     .addColumn('message_id', 'text')
     .addColumn('subject', 'text')
     .addColumn('text_body', 'text', (c) => c.notNull())

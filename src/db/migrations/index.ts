@@ -2,12 +2,16 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_delivery_queue.ts';
 import * as m0003 from './0003_link.ts';
+import * as m0004 from './0004_webhooks.ts';
+import * as m0006 from './0006_hardening.ts';
 
 /** Every migration, in order. New ones are appended, never edited once released. */
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_delivery_queue': m0002,
   '0003_link': m0003,
+  '0004_webhooks': m0004,
+  '0006_hardening': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,111 @@
+import type { JobKind, JobOutcome } from '../delivery/jobs.ts';
+import { postWebhook } from './http.ts';
+import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, sign, TIMESTAMP_HEADER } from './signing.ts';
+import * as repo from './webhooks.repo.ts';
+
+const s = 1000;
+/** 10 s, 1 min, 5 min, 30 min, 2 h, 6 h, 15 h: eight attempts over about 24 hours. */
+export const WEBHOOK_RETRY_SCHEDULE = [
+  10 * s,
+  60 * s,
+  5 * 60 * s,
+  30 * 60 * s,
+  2 * 3600 * s,
+  6 * 3600 * s,
+  15 * 3600 * s,
+] as const;
+
+/** A subscription whose deliveries have all failed for this long is disabled. */
+export const DISABLE_AFTER_MS = 3 * 24 * 3600 * s;
+
+export const NOT_SENT_DISABLED = 'not sent: the webhook is disabled';
+
+interface Payload {
+  /** One attempt only: a test event or a manual retry. */
+  once?: boolean;
+}
+
+/** Sends one webhook delivery: the stored body, signed, to the subscription's URL. */
+export const sendWebhookJob: JobKind = {
+  retrySchedule: WEBHOOK_RETRY_SCHEDULE,
+
+  async run(deps, job): Promise<JobOutcome> {
+    const { db, clock, config } = deps;
+    const delivery = await repo.findDelivery(db, job.client_id, job.delivery_id!);
+    const hook = delivery && (await repo.findWebhook(db, job.client_id, delivery.webhook_id));
+    if (!delivery || !hook) return { kind: 'cancelled', reason: 'webhook deleted' };
+    const { once = false } = JSON.parse(job.payload) as Payload;
+    if (hook.disabled_at && !once) {
+      await repo.updateDelivery(db, job.client_id, delivery.id, {
+        status: 'failed',
+        error: NOT_SENT_DISABLED,
+        next_attempt_at: null,
+        updated_at: clock.now().toISOString(),
+      });
+      return { kind: 'cancelled', reason: NOT_SENT_DISABLED };
+    }
+
+    const headers = {
+      'Content-Type': 'application/json',
+      'User-Agent': 'invitekit-webhooks',
+      [SIGNATURE_HEADER]: sign(hook.secret, delivery.payload),
+      [EVENT_ID_HEADER]: delivery.event_id,
+      [DELIVERY_ID_HEADER]: delivery.id,
+      [TIMESTAMP_HEADER]: String(Math.floor(clock.now().getTime() / 1000)),
+    };
+    const result = await postWebhook(hook.url, delivery.payload, headers, {
+      timeoutMs: config.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE,
+    });
+
+    const at = clock.now().toISOString();
+    const status = result.kind === 'response' ? result.status : null;
+    const ok = status !== null && status >= 200 && status < 300;
+    const error =
+      result.kind === 'error'
+        ? result.error
+        : ok
+          ? null
+          : `HTTP ${status}${status! < 400 ? ' (redirects are not followed)' : ''}`;
+    const failingSince = hook.failing_since ?? at;
+    await db.transaction().execute(async (trx) => {
+      await repo.updateDelivery(trx, job.client_id, delivery.id, {
+        attempts: delivery.attempts + 1,
+        response_status: status,
+        response_body: result.kind === 'response' ? result.body : null,
+        error,
+        last_attempt_at: at,
+        updated_at: at,
+        ...(ok ? { status: 'succeeded', next_attempt_at: null } : {}),
+      });
+      if (ok) return repo.markWebhookSucceeded(trx, hook, at);
+      const disableBefore = new Date(clock.now().getTime() - DISABLE_AFTER_MS).toISOString();
+      const reason = `Disabled at ${at}: every delivery has failed since ${failingSince} (last error: ${error}).`;
+      await repo.markWebhookFailed(trx, hook, at, disableBefore, reason);
+    });
+
+    const response = status === null ? null : `HTTP ${status}`;
+    const detail = { response_status: status };
+    if (ok) return { kind: 'done', response, detail };
+    // Retried: no answer at all (timeout, network), 429 and 5xx. Refused targets and other answers are final.
+    const retryable =
+      result.kind === 'error' ? !result.blocked : status === 429 || (status !== null && status >= 500);
+    if (retryable && !once) return { kind: 'retry', error: error!, response, detail };
+    return { kind: 'failed', error: error!, response, detail };
+  },
+
+  async onRetry(deps, job, at) {
+    await repo.updateDelivery(deps.db, job.client_id, job.delivery_id!, {
+      status: 'retrying',
+      next_attempt_at: at.toISOString(),
+    });
+  },
+
+  async onDead(deps, job, error) {
+    await repo.updateDelivery(deps.db, job.client_id, job.delivery_id!, {
+      status: 'failed',
+      error,
+      next_attempt_at: null,
+    });
+  },
+};
