@@ -1,22 +1,13 @@
-import type { JobKind, JobOutcome } from '../delivery/jobs.ts';
+import { type JobKind, type JobOutcome, MESSAGE_RETRY_SCHEDULE } from '../delivery/jobs.ts';
 import { postWebhook } from './http.ts';
 import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, sign, TIMESTAMP_HEADER } from './signing.ts';
 import * as repo from './webhooks.repo.ts';
 
-const s = 1000;
-/** 10 s, 1 min, 5 min, 30 min, 2 h, 6 h, 15 h: eight attempts over about 24 hours. */
-export const WEBHOOK_RETRY_SCHEDULE = [
-  10 * s,
-  60 * s,
-  5 * 60 * s,
-  30 * 60 * s,
-  2 * 3600 * s,
-  6 * 3600 * s,
-  15 * 3600 * s,
-] as const;
+/** The message schedule, then 15 h more: eight attempts over about 24 hours. */
+export const WEBHOOK_RETRY_SCHEDULE = [...MESSAGE_RETRY_SCHEDULE, 15 * 3600 * 1000] as const;
 
 /** A subscription whose deliveries have all failed for this long is disabled. */
-export const DISABLE_AFTER_MS = 3 * 24 * 3600 * s;
+export const DISABLE_AFTER_MS = 3 * 24 * 3600 * 1000;
 
 export const NOT_SENT_DISABLED = 'not sent: the webhook is disabled';
 

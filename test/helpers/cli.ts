@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { CONFIG_KEYS } from '../../src/config.ts';
+import { freePort } from './net.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -105,15 +105,4 @@ export function cliFor(database: string) {
   };
 
   return { cli, ok, serve, worker, killAll };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
