@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/app.ts';
-import { pathOf, recipient } from './helpers/link.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app.ts';
+import { pathOf as path, type Recipient, withRecipientApp } from './helpers/link.ts';
 
 let t: TestApp;
-let r: ReturnType<typeof recipient>;
-beforeAll(async () => {
-  t = await startTestApp();
-  r = recipient(t);
+let r: Recipient;
+withRecipientApp((app, rec) => {
+  t = app;
+  r = rec;
 });
-afterAll(() => t.close());
-const path = pathOf;
 
 describe('GET /v2/accounts and /v2/invites/{id}/events', () => {
   it('lists the user’s accounts newest first with cursor pagination, and keeps tenants apart', async () => {

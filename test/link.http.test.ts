@@ -1,15 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/app.ts';
-import { Browser, hiddenField, pathOf, recipient, textOf } from './helpers/link.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app.ts';
+import {
+  Browser,
+  hiddenField,
+  pathOf as path,
+  type Recipient,
+  textOf,
+  withRecipientApp,
+} from './helpers/link.ts';
 
 let t: TestApp;
-let r: ReturnType<typeof recipient>;
-beforeAll(async () => {
-  t = await startTestApp();
-  r = recipient(t);
+let r: Recipient;
+withRecipientApp((app, rec) => {
+  t = app;
+  r = rec;
 });
-afterAll(() => t.close());
-const path = pathOf;
 
 describe('landing page', () => {
   it('renders branded HTML, sets an HttpOnly SameSite=Lax cookie and leaves the status alone', async () => {

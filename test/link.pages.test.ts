@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/app.ts';
-import { Browser, pathOf, recipient, textOf } from './helpers/link.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app.ts';
+import { Browser, pathOf as path, type Recipient, textOf, withRecipientApp } from './helpers/link.ts';
 
 let t: TestApp;
-let r: ReturnType<typeof recipient>;
-beforeAll(async () => {
-  t = await startTestApp();
-  r = recipient(t);
+let r: Recipient;
+withRecipientApp((app, rec) => {
+  t = app;
+  r = rec;
 });
-afterAll(() => t.close());
-const path = pathOf;
 
 describe('landing page', () => {
   it('escapes customer text: a <script> in the override is shown as text', async () => {

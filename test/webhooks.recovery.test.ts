@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/app.ts';
-import { type Receiver, webhookReceiver, webhookTools } from './helpers/webhooks.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from './helpers/app.ts';
+import { type Receiver, type webhookTools, withWebhookApp } from './helpers/webhooks.ts';
 
 let t: TestApp;
 let receiver: Receiver;
 let w: ReturnType<typeof webhookTools>;
-beforeAll(async () => {
-  // The receiver listens on 127.0.0.1, which only WEBHOOKS_ALLOW_PRIVATE lets through.
-  t = await startTestApp({ WEBHOOKS_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_SECONDS: '1' });
-  receiver = await webhookReceiver();
-  w = webhookTools(t, receiver, 'whsec-test-0123456789abcdef');
-});
-afterAll(async () => {
-  await t?.close();
-  await receiver?.close();
+withWebhookApp((app, rcv, tools) => {
+  t = app;
+  receiver = rcv;
+  w = tools;
 });
 
 const s = 1000;

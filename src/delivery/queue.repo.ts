@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { type Db, isPostgres } from '../db/client.ts';
 import { preparedInsert } from '../db/prepared.ts';
-import type { JobAttemptsTable, JobStatus, JobsTable } from '../db/tables.ts';
+import type { JobStatus, JobsTable } from '../db/tables.ts';
 import { newId } from '../lib/ids.ts';
 
 const insertJob = preparedInsert('jobs');
@@ -130,8 +130,6 @@ export function listAttempts(db: Db, clientId: string, deliveryId: string) {
     .orderBy('attempt')
     .execute();
 }
-
-export type AttemptRow = JobAttemptsTable;
 
 /**
  * Reserves the next send slot of an SMS sender, spacing sends `intervalMs` apart across

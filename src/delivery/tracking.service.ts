@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import { recordEvent } from '../link/events.repo.ts';
 import { findDeliveryById, transitionDelivery } from './deliveries.repo.ts';
 import { addSuppression } from './suppressions.repo.ts';
+import { transactAndWake } from './transact.ts';
 
 /** Moves the delivery and records the change as an event of its invite, together. */
 function moveDelivery(
@@ -13,7 +14,7 @@ function moveDelivery(
   detail: string | null = null,
 ): Promise<boolean> {
   const at = deps.clock.now().toISOString();
-  return deps.db.transaction().execute(async (trx) => {
+  return transactAndWake(deps, async (trx) => {
     if (!(await transitionDelivery(trx, delivery.client_id, delivery.id, from, to, at, detail))) return false;
     const data = { delivery: delivery.id, method: delivery.method, ...(detail ? { detail } : {}) };
     await recordEvent(trx, deps.config, {

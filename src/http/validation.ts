@@ -26,8 +26,6 @@ const EMAIL =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 for (const ajv of [bodyAjv, textAjv]) ajv.addFormat('email', (v: string) => v.length <= 254 && EMAIL.test(v));
 
-export const isEmail = (v: string): boolean => v.length <= 254 && EMAIL.test(v);
-
 const pointer = (key: string) => `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 
 /**

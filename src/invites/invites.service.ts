@@ -2,6 +2,7 @@ import type { Db } from '../db/client.ts';
 import { parseJson } from '../db/json.ts';
 import type { InvitesTable } from '../db/tables.ts';
 import { cancelQueuedDeliveries, queueDeliveries } from '../delivery/deliveries.service.ts';
+import { transactAndWake } from '../delivery/transact.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, type FieldErrors } from '../errors.ts';
 import { buildPage, decodeCursor, type PageRequest } from '../http/pagination.ts';
@@ -141,7 +142,7 @@ export async function sendInvite(
     invited_at: now,
     revoked_at: null,
   };
-  const deliveries = await deps.db.transaction().execute(async (trx) => {
+  const deliveries = await transactAndWake(deps, async (trx) => {
     await insertUser(trx, {
       client_id: clientId,
       id: userId,
@@ -179,7 +180,6 @@ export async function sendInvite(
     });
     return queued;
   });
-  deps.queueSignal.emit('enqueued');
   return answer(deps, { ...row, deliveries: deliveries.reverse() });
 }
 
@@ -191,7 +191,7 @@ export async function resendInvite(deps: Deps, clientId: string, id: string): Pr
   const row = await repo.findInvite(deps.db, clientId, id);
   if (!row) throw AppError.notFound();
   const now = deps.clock.now().toISOString();
-  const resent = await deps.db.transaction().execute(async (trx) => {
+  const resent = await transactAndWake(deps, async (trx) => {
     if (!(await repo.markResent(trx, clientId, id, now))) return false;
     const queued = await queueDeliveries(trx, row, now);
     const data = { deliveries: queued.map((d) => d.id) };
@@ -205,7 +205,6 @@ export async function resendInvite(deps: Deps, clientId: string, id: string): Pr
     return true;
   });
   if (!resent) throw AppError.badRequest('This invite has been revoked and cannot be re-sent.');
-  deps.queueSignal.emit('enqueued');
   return answer(deps, await loadView(deps, clientId, id));
 }
 
@@ -214,7 +213,7 @@ export async function revokeInvite(deps: Deps, clientId: string, id: string): Pr
   if (!row) throw AppError.notFound();
   if (row.status === 'completed') throw AppError.badRequest('A completed invite cannot be revoked.');
   const now = deps.clock.now().toISOString();
-  await deps.db.transaction().execute(async (trx) => {
+  await transactAndWake(deps, async (trx) => {
     if (!(await repo.markRevoked(trx, clientId, id, now))) return;
     await cancelQueuedDeliveries(trx, clientId, id, now);
     await recordEvent(trx, deps.config, {

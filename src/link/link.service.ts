@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import { queueCompletionNotices } from '../delivery/completed-notice.job.ts';
 import { markDeliveryOpened } from '../delivery/tracking.service.ts';
+import { transactAndWake } from '../delivery/transact.ts';
 import type { Deps } from '../deps.ts';
 import { newId, parseUuid } from '../lib/ids.ts';
 import * as accounts from './accounts.repo.ts';
@@ -38,8 +39,7 @@ async function inTransaction<T>(
   ) => Promise<T>,
 ): Promise<T> {
   const at = deps.clock.now().toISOString();
-  let queued = 0;
-  const result = await deps.db.transaction().execute(async (trx) => {
+  return transactAndWake(deps, async (trx) => {
     const invite = scope.invite ? await findInviteById(trx, scope.invite.id) : undefined;
     if (invite?.status === 'revoked' && scope.userToken === null) throw new PageError('expired', invite);
     return change(trx, async (to, data) => {
@@ -53,11 +53,9 @@ async function inTransaction<T>(
         data,
         created_at: at,
       });
-      if (to === 'completed') queued = await queueCompletionNotices(trx, moved, at);
+      if (to === 'completed') await queueCompletionNotices(trx, moved, at);
     });
   });
-  if (queued > 0) deps.queueSignal.emit('enqueued');
-  return result;
 }
 
 /** Records an event on the scope's invite, if it has one. */

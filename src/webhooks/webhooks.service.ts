@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { parseJson } from '../db/json.ts';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../db/tables.ts';
+import { transactAndWake } from '../delivery/transact.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { buildPage, decodeCursor, type PageRequest } from '../http/pagination.ts';
@@ -157,7 +158,7 @@ export async function retryDelivery(deps: Deps, clientId: string, webhookId: str
   await loadWebhook(deps, clientId, webhookId);
   const delivery = await loadDelivery(deps, clientId, webhookId, id);
   const now = deps.clock.now().toISOString();
-  await deps.db.transaction().execute(async (trx) => {
+  await transactAndWake(deps, async (trx) => {
     const job = delivery.job_id ? await repo.findJob(trx, clientId, delivery.job_id) : undefined;
     // Being sent right now: that attempt is the retry.
     if (job?.status === 'running') return;
@@ -173,7 +174,6 @@ export async function retryDelivery(deps: Deps, clientId: string, webhookId: str
       updated_at: now,
     });
   });
-  deps.queueSignal.emit('enqueued');
   return toDeliveryObject(await loadDelivery(deps, clientId, webhookId, id));
 }
 
@@ -182,11 +182,8 @@ export async function sendTestEvent(deps: Deps, clientId: string, webhookId: str
   const hook = await loadWebhook(deps, clientId, webhookId);
   const at = deps.clock.now().toISOString();
   const data = { webhook: hook.id, message: 'A test event from invitekit.' };
-  const id = await deps.db
-    .transaction()
-    .execute((trx) =>
-      queueWebhookDelivery(trx, hook, { eventId: newId(), event: TEST_EVENT, data, at, once: true }),
-    );
-  deps.queueSignal.emit('enqueued');
+  const id = await transactAndWake(deps, (trx) =>
+    queueWebhookDelivery(trx, hook, { eventId: newId(), event: TEST_EVENT, data, at, once: true }),
+  );
   return toDeliveryObject(await loadDelivery(deps, clientId, webhookId, id));
 }

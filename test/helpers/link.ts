@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { inviteBody, type TestApp } from './app.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { inviteBody, startTestApp, type TestApp } from './app.ts';
 
 export interface Page {
   status: number;
@@ -145,4 +146,16 @@ export function recipient(t: TestApp) {
       return b.follow(await b.submit(page, { username, password }));
     },
   };
+}
+
+export type Recipient = ReturnType<typeof recipient>;
+
+/** One app per test file, with a recipient driving it; `use` receives both before the tests run. */
+export function withRecipientApp(use: (t: TestApp, r: Recipient) => void): void {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startTestApp();
+    use(app, recipient(app));
+  });
+  afterAll(() => app?.close());
 }

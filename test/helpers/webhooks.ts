@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect } from 'vitest';
-import { type Credentials, inviteBody, type TestApp } from './app.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type Credentials, inviteBody, startTestApp, type TestApp } from './app.ts';
 
 /** One request the receiver got. */
 export interface Hit {
@@ -94,4 +94,24 @@ export function webhookTools(t: TestApp, receiver: Receiver, secret: string) {
     },
   };
   return tools;
+}
+
+/**
+ * One app per test file that may call the local receiver (127.0.0.1, which only
+ * WEBHOOKS_ALLOW_PRIVATE lets through), with the receiver and the tools.
+ */
+export function withWebhookApp(
+  use: (t: TestApp, receiver: Receiver, w: ReturnType<typeof webhookTools>) => void,
+): void {
+  let app: TestApp | undefined;
+  let rcv: Receiver | undefined;
+  beforeAll(async () => {
+    app = await startTestApp({ WEBHOOKS_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_SECONDS: '1' });
+    rcv = await webhookReceiver();
+    use(app, rcv, webhookTools(app, rcv, 'whsec-test-0123456789abcdef'));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await rcv?.close();
+  });
 }
