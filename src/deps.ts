@@ -1,23 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import { type DestinationStream, type Logger, pino } from 'pino';
-import { AuthCache, ensureKey } from './auth/keys.service.ts';
+import type { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { EmailChannel, SmsChannel } from './channels/channel.ts';
 import type { Config } from './config.ts';
-import { type Db, migrate, openDb } from './db/client.ts';
-import { getOrCreateSetting } from './db/settings.repo.ts';
-import { captureEmail, captureSms } from './delivery/channels/capture.ts';
-import type { EmailChannel, SmsChannel } from './delivery/channels/channel.ts';
-import { smtpEmail } from './delivery/channels/smtp.ts';
-import { twilioSms } from './delivery/channels/twilio.ts';
-import { type Clock, systemClock } from './lib/clock.ts';
-import { maskValue } from './lib/redact.ts';
+import type { Db } from './db/client.ts';
+import type { Clock } from './lib/clock.ts';
 
+/** What every service is handed; built once per process by bootstrap.ts. */
 export interface Deps {
   config: Config;
   db: Db;
   log: Logger;
   clock: Clock;
-  authCache: AuthCache;
   /** HS256 key of user tokens: USER_TOKEN_SECRET, or one generated once and kept in the database. */
   userTokenKey: Uint8Array;
   channels: { email: EmailChannel; sms: SmsChannel };
@@ -25,86 +18,4 @@ export interface Deps {
   smsIntervalMs: number;
   /** Tells an in-process worker that jobs were committed, so it need not wait for its next poll. */
   queueSignal: EventEmitter;
-}
-
-function createChannels(config: Config, db: Db, clock: Clock): Deps['channels'] {
-  const email = config.SMTP_URL
-    ? smtpEmail(config.SMTP_URL, config.EMAIL_FROM)
-    : captureEmail(db, clock, config.EMAIL_FROM);
-  const sms =
-    config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
-      ? twilioSms({
-          accountSid: config.TWILIO_ACCOUNT_SID,
-          authToken: config.TWILIO_AUTH_TOKEN,
-          from: config.TWILIO_FROM ?? null,
-          messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID ?? null,
-          apiUrl: config.TWILIO_API_URL,
-        })
-      : captureSms(db, clock);
-  return { email, sms };
-}
-
-/**
- * JSON logs, on stdout by default, written asynchronously (a synchronous write per line
- * halved throughput). Request lines carry `reqId`. Credentials, cookies and tokens are
- * removed, and any email address or phone number in a logged string is masked.
- */
-export function createLogger(
-  config: Pick<Config, 'LOG_LEVEL'>,
-  destination: DestinationStream = pino.destination({ dest: 1, sync: false, minLength: 4096 }),
-): Logger {
-  return pino(
-    {
-      level: config.LOG_LEVEL,
-      redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers.cookie',
-          'res.headers["set-cookie"]',
-          '*.user_token',
-          '*.api_key_secret',
-          '*.password',
-          '*.secret',
-        ],
-        remove: true,
-      },
-      serializers: { err: (err: Error) => maskValue(pino.stdSerializers.err(err)) },
-      formatters: { log: (obj) => maskValue(obj) as Record<string, unknown> },
-    },
-    destination,
-  );
-}
-
-/** Opens the database, applies migrations and prepares what every process shares. */
-export async function createDeps(
-  config: Config,
-  overrides: Partial<Pick<Deps, 'clock' | 'log'>> = {},
-): Promise<Deps> {
-  const db = openDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
-  await migrate(db);
-  const secret =
-    config.USER_TOKEN_SECRET ??
-    (await getOrCreateSetting(db, 'user_token_secret', () => randomBytes(32).toString('base64url')));
-  const clock = overrides.clock ?? systemClock;
-  const deps: Deps = {
-    config,
-    db,
-    log: overrides.log ?? createLogger(config),
-    clock,
-    channels: createChannels(config, db, clock),
-    smsIntervalMs: 1000 / config.SMS_RATE_PER_SECOND,
-    queueSignal: new EventEmitter(),
-    authCache: new AuthCache(config.AUTH_CACHE_TTL_SECONDS * 1000),
-    userTokenKey: new TextEncoder().encode(secret),
-  };
-  if (config.INVITEKIT_API_KEY_ID && config.INVITEKIT_API_KEY_SECRET) {
-    await ensureKey(deps, config.INVITEKIT_API_KEY_ID, config.INVITEKIT_API_KEY_SECRET);
-  }
-  return deps;
-}
-
-export async function closeDeps(deps: Deps): Promise<void> {
-  await deps.channels.email.close();
-  deps.log.flush();
-  await deps.db.destroy();
 }

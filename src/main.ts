@@ -1,10 +1,11 @@
 import { Command } from 'commander';
 import { createKey, listKeys, revokeKey } from './auth/keys.service.ts';
+import { closeDeps, createDeps } from './bootstrap.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { migrate, openDb } from './db/client.ts';
-import { JOB_KINDS } from './delivery/catalog.ts';
-import { Worker } from './delivery/runner.ts';
-import { closeDeps, createDeps, type Deps } from './deps.ts';
+import type { Deps } from './deps.ts';
+import { JOB_KINDS } from './job-kinds.ts';
+import { Worker } from './queue/runner.ts';
 
 /** Flags shared by every command; each maps to the env var of the same name. */
 const FLAGS: [flag: string, key: string, help: string][] = [

@@ -1,9 +1,10 @@
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { queueCompletionNotices } from '../src/delivery/completed-notice.job.ts';
-import { MESSAGE_RETRY_SCHEDULE } from '../src/delivery/jobs.ts';
-import { listAttempts } from '../src/delivery/queue.repo.ts';
 import { findInvite } from '../src/invites/invites.repo.ts';
+import { MESSAGE_RETRY_SCHEDULE } from '../src/queue/jobs.ts';
+import { listAttempts } from '../src/queue/queue.repo.ts';
+import { transactAndWake } from '../src/queue/transact.ts';
 import { inviteBody, PUBLIC_URL, startTestApp, type TestApp } from './helpers/app.ts';
 import { type SmtpSink, smtpSink } from './helpers/smtp.ts';
 import { SEED_BODY } from './helpers/templates.ts';
@@ -172,7 +173,7 @@ describe('email over a real SMTP server', () => {
     });
     const invite = await findInvite(t.deps.db, t.key.client_id, sent.id);
     const now = t.clock.now().toISOString();
-    const queued = await t.deps.db.transaction().execute((trx) => queueCompletionNotices(trx, invite!, now));
+    const queued = await transactAndWake(t.deps, (trx) => queueCompletionNotices(trx, invite!, now));
     expect(queued).toBe(2);
     await t.drain();
     for (const address of reply) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findDelivery } from '../src/delivery/deliveries.repo.ts';
-import { listAttempts } from '../src/delivery/queue.repo.ts';
+import { findDelivery } from '../src/invites/deliveries.repo.ts';
+import { listAttempts } from '../src/queue/queue.repo.ts';
 import type { TestApp } from './helpers/app.ts';
 import { ACCOUNT_SID, AUTH_TOKEN, FROM, startTwilioApp } from './helpers/twilio.ts';
 

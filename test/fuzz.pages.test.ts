@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { twilioSignature } from '../src/delivery/channels/twilio.ts';
+import { twilioSignature } from '../src/channels/twilio.ts';
 import { basic, PUBLIC_URL } from './helpers/app.ts';
 import { junk } from './helpers/fuzz.ts';
 import { badSegment } from './helpers/fuzz-api.ts';

@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { createKey } from '../src/auth/keys.service.ts';
+import { closeDeps, createDeps, createLogger } from '../src/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
-import { closeDeps, createDeps, createLogger, type Deps } from '../src/deps.ts';
+import type { Deps } from '../src/deps.ts';
 import { basic, freshDatabase, PUBLIC_URL } from './helpers/app.ts';
 import { failInvitesNamed } from './helpers/faults.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOT_SENT_REVOKED } from '../src/delivery/deliveries.service.ts';
+import { NOT_SENT_REVOKED } from '../src/invites/deliveries.service.ts';
 import { countRows, inviteBody, startTestApp, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;

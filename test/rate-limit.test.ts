@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
-import { closeDeps, createDeps, type Deps } from '../src/deps.ts';
+import { closeDeps, createDeps } from '../src/bootstrap.ts';
+import type { Deps } from '../src/deps.ts';
 import { basic, type Credentials, countRows, inviteBody, startTestApp, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import type { AuthFailureGuard } from '../http/rate-limit.ts';
-import { type Principal, verifyCredentials } from './keys.service.ts';
+import { authCacheOf, type Principal, verifyCredentials } from './keys.service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,7 +20,7 @@ function unauthorized(detail: string): AppError {
  * HTTP Basic: username = api_key_id, password = api_key_secret. With a `guard`, an address
  * that failed too often is refused before its credentials are verified, and every failure counts.
  */
-export function basicAuth(deps: Pick<Deps, 'db' | 'clock' | 'authCache'>, guard?: AuthFailureGuard) {
+export function basicAuth(deps: Pick<Deps, 'db' | 'clock' | 'config'>, guard?: AuthFailureGuard) {
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
     if (!header || !/^basic\s/i.test(header)) {
@@ -33,7 +33,7 @@ export function basicAuth(deps: Pick<Deps, 'db' | 'clock' | 'authCache'>, guard?
     const keyId = decoded.slice(0, colon);
     const secret = decoded.slice(colon + 1);
     if (guard) {
-      const known = wellFormed && deps.authCache.get(keyId, secret, deps.clock.now().getTime()) !== null;
+      const known = wellFormed && authCacheOf(deps).get(keyId, secret, deps.clock.now().getTime()) !== null;
       await guard.check(request, known);
     }
     if (!wellFormed) {

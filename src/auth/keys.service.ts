@@ -68,11 +68,8 @@ export async function ensureKey(deps: Pick<Deps, 'db' | 'clock'>, id: string, se
 
 export const listKeys = (deps: Pick<Deps, 'db'>) => repo.listKeys(deps.db);
 
-export async function revokeKey(
-  deps: Pick<Deps, 'db' | 'clock' | 'authCache'>,
-  id: string,
-): Promise<boolean> {
-  deps.authCache.delete(id);
+export async function revokeKey(deps: Pick<Deps, 'db' | 'clock' | 'config'>, id: string): Promise<boolean> {
+  authCacheOf(deps).delete(id);
   return repo.revokeKey(deps.db, id, deps.clock.now().toISOString());
 }
 
@@ -86,7 +83,7 @@ interface CacheEntry {
  * Verified keys, so that the slow hash runs once per key per TTL rather than per request.
  * The TTL bounds how long a key revoked by another process keeps working here.
  */
-export class AuthCache {
+class AuthCache {
   private readonly entries = new Map<string, CacheEntry>();
   constructor(
     private readonly ttlMs: number,
@@ -110,17 +107,31 @@ export class AuthCache {
   }
 }
 
+// One cache per database handle (a process normally has one), rebuilt from the database
+// whenever it is lost; other processes learn of a revocation within the TTL.
+const caches = new WeakMap<object, AuthCache>();
+
+/** This process's cache of verified keys for `deps.db`. */
+export function authCacheOf(deps: Pick<Deps, 'db' | 'config'>): AuthCache {
+  let cache = caches.get(deps.db);
+  if (!cache) {
+    cache = new AuthCache(deps.config.AUTH_CACHE_TTL_SECONDS * 1000);
+    caches.set(deps.db, cache);
+  }
+  return cache;
+}
+
 /** Verifications under way, so a burst of requests with one uncached key pays for one slow hash. */
 const pending = new Map<string, Promise<Principal | null>>();
 
 /** Checks Basic credentials; null when the key is unknown, revoked or the secret is wrong. */
 export async function verifyCredentials(
-  deps: Pick<Deps, 'db' | 'clock' | 'authCache'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   keyId: string,
   secret: string,
 ): Promise<Principal | null> {
   const now = deps.clock.now().getTime();
-  const cached = deps.authCache.get(keyId, secret, now);
+  const cached = authCacheOf(deps).get(keyId, secret, now);
   if (cached) return cached;
   if (keyId.length > 100 || secret.length > 200) return null;
   const flight = `${keyId}\u0000${sha256(secret).toString('base64')}`;
@@ -133,7 +144,7 @@ export async function verifyCredentials(
 }
 
 async function verifyAgainstDb(
-  deps: Pick<Deps, 'db' | 'authCache'>,
+  deps: Pick<Deps, 'db' | 'config'>,
   keyId: string,
   secret: string,
   now: number,
@@ -142,6 +153,6 @@ async function verifyAgainstDb(
   if (!key || key.revoked_at !== null) return null;
   if (!(await verifySecret(secret, key.secret_hash))) return null;
   const principal = { keyId: key.id, clientId: key.client_id };
-  deps.authCache.set(keyId, secret, principal, now);
+  authCacheOf(deps).set(keyId, secret, principal, now);
   return principal;
 }

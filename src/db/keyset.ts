@@ -1,5 +1,11 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
-import type { PageRequest } from '../http/pagination.ts';
+
+/** Where a page starts: after `key` going older ('next') or newer ('prev'); no key is the first page. */
+export interface PageRequest {
+  direction: 'next' | 'prev';
+  key: [createdAt: string, id: string] | null;
+  limit: number;
+}
 
 /**
  * Applies keyset pagination on (created_at, id), newest first, to a query, on the

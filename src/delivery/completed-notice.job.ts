@@ -1,41 +1,32 @@
-import type { Db } from '../db/client.ts';
+import { ChannelError } from '../channels/channel.ts';
+import { parseJson } from '../db/json.ts';
 import type { InvitesTable } from '../db/tables.ts';
 import { findInvite } from '../invites/invites.repo.ts';
 import { escapeHtml } from '../lib/html.ts';
-import { ChannelError } from './channels/channel.ts';
-import { type JobKind, MESSAGE_RETRY_SCHEDULE } from './jobs.ts';
-import { queueJob } from './queue.repo.ts';
-
-interface Payload {
-  to: string;
-}
+import type { JobHandler } from '../queue/jobs.ts';
+import { queueJob } from '../queue/queue.repo.ts';
+import type { JobTx } from '../queue/transact.ts';
 
 /** Queues, in the caller's transaction, one "invite completed" email per reply_to address. */
-export async function queueCompletionNotices(trx: Db, invite: InvitesTable, at: string): Promise<number> {
-  const to = JSON.parse(invite.reply_to) as string[];
+export async function queueCompletionNotices(trx: JobTx, invite: InvitesTable, at: string): Promise<number> {
+  const to = parseJson<string[]>(invite.reply_to);
   for (const address of to) {
-    const payload: Payload = { to: address };
-    await queueJob(
-      trx,
-      {
-        client_id: invite.client_id,
-        kind: 'invite.completed_notice',
-        invite_id: invite.id,
-        delivery_id: null,
-        payload,
-      },
-      at,
-    );
+    const job = {
+      client_id: invite.client_id,
+      invite_id: invite.id,
+      delivery_id: null,
+      payload: { to: address },
+    };
+    await queueJob(trx, 'invite.completed_notice', job, at);
   }
   return to.length;
 }
 
 /** Tells a reply_to address that the recipient completed the invite. */
-export const completedNoticeJob: JobKind = {
-  retrySchedule: MESSAGE_RETRY_SCHEDULE,
+export const completedNoticeJob: JobHandler<'invite.completed_notice'> = {
   async run(deps, job) {
-    const { to } = JSON.parse(job.payload) as Payload;
-    const invite = await findInvite(deps.db, job.client_id, job.invite_id!);
+    const { to } = job.payload;
+    const invite = job.invite_id ? await findInvite(deps.db, job.client_id, job.invite_id) : undefined;
     if (!invite) return { kind: 'failed', error: 'invite no longer exists' };
     const name = `${invite.first_name} ${invite.last_name}`.trim();
     const when = invite.updated_at;

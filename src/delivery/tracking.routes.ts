@@ -1,9 +1,9 @@
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
+import { verifyTwilioSignature } from '../channels/twilio.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { parseUuid } from '../lib/ids.ts';
-import { verifyTwilioSignature } from './channels/twilio.ts';
 import { applySmsStatus, markDeliveryOpened } from './tracking.service.ts';
 
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');

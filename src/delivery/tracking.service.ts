@@ -1,26 +1,28 @@
 import type { DeliveriesTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
-import { recordEvent } from '../link/events.repo.ts';
-import { findDeliveryById, transitionDelivery } from './deliveries.repo.ts';
-import { addSuppression } from './suppressions.repo.ts';
-import { transactAndWake } from './transact.ts';
+import { deliveryEventType } from '../events/event-types.ts';
+import { findDeliveryById, transitionDelivery } from '../invites/deliveries.repo.ts';
+import type { DeliveryStatus } from '../invites/delivery-status.ts';
+import { recordInviteEvent } from '../invites/invite-events.service.ts';
+import { transactAndWake } from '../queue/transact.ts';
+import { suppressIfFinal } from './suppressions.ts';
 
-/** Moves the delivery and records the change as an event of its invite, together. */
+/** Moves the delivery as the status machine allows and records the change as an event of its invite, together. */
 function moveDelivery(
   deps: Deps,
   delivery: DeliveriesTable,
-  from: DeliveriesTable['status'][],
-  to: DeliveriesTable['status'],
+  to: Exclude<DeliveryStatus, 'sent'>,
   detail: string | null = null,
 ): Promise<boolean> {
   const at = deps.clock.now().toISOString();
   return transactAndWake(deps, async (trx) => {
-    if (!(await transitionDelivery(trx, delivery.client_id, delivery.id, from, to, at, detail))) return false;
+    const change = { updated_at: at, ...(detail === null ? {} : { status_detail: detail }) };
+    if (!(await transitionDelivery(trx, delivery.client_id, delivery.id, to, change))) return false;
     const data = { delivery: delivery.id, method: delivery.method, ...(detail ? { detail } : {}) };
-    await recordEvent(trx, deps.config, {
+    await recordInviteEvent(trx, deps.config, {
       client_id: delivery.client_id,
       invite_id: delivery.invite_id,
-      type: `delivery.${to}`,
+      type: deliveryEventType(to),
       data,
       created_at: at,
     });
@@ -32,7 +34,7 @@ function moveDelivery(
 export async function markDeliveryOpened(deps: Deps, deliveryId: string, inviteId?: string): Promise<void> {
   const delivery = await findDeliveryById(deps.db, deliveryId);
   if (!delivery || (inviteId && delivery.invite_id !== inviteId)) return;
-  await moveDelivery(deps, delivery, ['sent', 'delivered'], 'opened');
+  await moveDelivery(deps, delivery, 'opened');
 }
 
 /** Twilio's MessageStatus for a delivery; `errorCode` comes with undelivered/failed. */
@@ -44,20 +46,16 @@ export async function applySmsStatus(
 ): Promise<void> {
   const delivery = await findDeliveryById(deps.db, deliveryId);
   if (delivery?.method !== 'sms') return;
-  const at = deps.clock.now().toISOString();
   if (status === 'delivered') {
-    await moveDelivery(deps, delivery, ['sent'], 'delivered');
+    await moveDelivery(deps, delivery, 'delivered');
   } else if (status === 'undelivered' || status === 'failed') {
     const reason = `carrier reported ${status}${errorCode ? ` (error ${errorCode})` : ''}`;
-    await moveDelivery(deps, delivery, ['sent', 'delivered'], 'undelivered', reason);
-    if (errorCode === '21610') {
-      await addSuppression(deps.db, {
-        client_id: delivery.client_id,
-        channel: 'sms',
-        address: delivery.recipient,
-        reason: 'recipient replied STOP (21610)',
-        created_at: at,
-      });
-    }
+    await moveDelivery(deps, delivery, 'undelivered', reason);
+    await suppressIfFinal(
+      deps.db,
+      delivery,
+      { code: errorCode, message: reason },
+      deps.clock.now().toISOString(),
+    );
   }
 }

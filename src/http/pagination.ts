@@ -1,13 +1,7 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import type { PageRequest } from '../db/keyset.ts';
 import { AppError } from '../errors.ts';
-
-/** Where a page starts: after `key` going older ('next') or newer ('prev'); no key is the first page. */
-export interface PageRequest {
-  direction: 'next' | 'prev';
-  key: [createdAt: string, id: string] | null;
-  limit: number;
-}
 
 const CursorPayload = Type.Object({
   d: Type.Union([Type.Literal('n'), Type.Literal('p')]),
@@ -81,4 +75,33 @@ export function buildPage<R extends Keyed>(
     next: hasNext && last ? url('n', last) : null,
     previous: hasPrev && first ? url('p', first) : null,
   };
+}
+
+const NoFilters = Type.Object({}, { additionalProperties: false });
+
+/**
+ * The page a list request asks for: the one its cursor names (with the filters the cursor
+ * carries, checked against `filtersSchema`), or the first page with `firstFilters()` read
+ * from the query.
+ */
+export function readPage<F extends object = Record<string, never>>(
+  query: { cursor?: string; limit?: number },
+  opts: { filtersSchema?: TSchema; firstFilters?: () => F; defaultLimit?: number } = {},
+): { page: PageRequest; filters: F } {
+  if (query.cursor !== undefined) return decodeCursor<F>(query.cursor, opts.filtersSchema ?? NoFilters);
+  return {
+    filters: opts.firstFilters?.() ?? ({} as F),
+    page: { direction: 'next', key: null, limit: query.limit ?? opts.defaultLimit ?? 10 },
+  };
+}
+
+/** One page of a list as the API answers it: `next`, `previous` and the rows presented. */
+export function listPage<R extends Keyed, T>(
+  rows: R[],
+  request: { page: PageRequest; filters: unknown },
+  baseUrl: string,
+  present: (row: R) => T,
+): { next: string | null; previous: string | null; results: T[] } {
+  const result = buildPage(rows, request.page, request.filters, baseUrl);
+  return { next: result.next, previous: result.previous, results: result.rows.map(present) };
 }

@@ -1,10 +1,11 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/client.ts';
 import { jsonArrayFrom } from '../db/json.ts';
+import type { PageRequest } from '../db/keyset.ts';
 import { keyset } from '../db/keyset.ts';
 import { prepared, preparedInsert } from '../db/prepared.ts';
 import type { Database, InviteReplyToTable, InvitesTable } from '../db/tables.ts';
-import type { PageRequest } from '../http/pagination.ts';
+import { type ForwardStatus, movableFrom, REVOCABLE } from './invite-status.ts';
 import type { InviteStatus } from './invites.schema.ts';
 
 export interface InviteFilters {
@@ -127,7 +128,28 @@ export async function markRevoked(db: Db, clientId: string, id: string, at: stri
     .set({ status: 'revoked', revoked_at: at, updated_at: at })
     .where('client_id', '=', clientId)
     .where('id', '=', id)
-    .where('status', 'not in', ['revoked', 'completed'])
+    .where('status', 'in', REVOCABLE)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
+}
+
+/**
+ * Moves the invite forward to `to` in one conditional UPDATE, so two concurrent requests
+ * cannot both move it (and double-count). Returns the updated row, or undefined when the
+ * invite was already there or beyond, or revoked.
+ */
+export async function advanceInvite(
+  db: Db,
+  invite: Pick<InvitesTable, 'client_id' | 'id'>,
+  to: ForwardStatus,
+  at: string,
+): Promise<InvitesTable | undefined> {
+  return db
+    .updateTable('invites')
+    .set({ status: to, updated_at: at })
+    .where('client_id', '=', invite.client_id)
+    .where('id', '=', invite.id)
+    .where('status', 'in', movableFrom(to))
+    .returningAll()
+    .executeTakeFirst();
 }

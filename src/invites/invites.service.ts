@@ -1,85 +1,23 @@
-import type { Db } from '../db/client.ts';
-import { parseJson } from '../db/json.ts';
 import type { InvitesTable } from '../db/tables.ts';
-import { cancelQueuedDeliveries, queueDeliveries } from '../delivery/deliveries.service.ts';
-import { transactAndWake } from '../delivery/transact.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, type FieldErrors } from '../errors.ts';
-import { buildPage, decodeCursor, type PageRequest } from '../http/pagination.ts';
+import { publishEvent } from '../events/recorder.ts';
+import { listPage, readPage } from '../http/pagination.ts';
 import { newId } from '../lib/ids.ts';
-import { iso, isoOrNull } from '../lib/time.ts';
-import { recordEvent } from '../link/events.repo.ts';
-import type { RenderContext } from '../templates/render.ts';
+import { transactAndWake } from '../queue/transact.ts';
 import { findTemplate } from '../templates/templates.repo.ts';
 import type { InviteTemplateRequest } from '../templates/templates.schema.ts';
 import { issueUserToken } from '../users/tokens.ts';
 import { insertUser } from '../users/users.repo.ts';
-import { emitWebhookEvent } from '../webhooks/events.ts';
+import { userPayload } from '../users/users.service.ts';
+import { cancelQueuedDeliveries, queueDeliveries } from './deliveries.service.ts';
+import { recordInviteEvent } from './invite-events.service.ts';
 import { InviteFiltersSchema, parseInviteFilters } from './invites.filters.ts';
 import { resolveRecipient } from './invites.input.ts';
 import type { InviteFilters, InviteView } from './invites.repo.ts';
 import * as repo from './invites.repo.ts';
-import type {
-  InviteObject,
-  ListInvitesQuery,
-  OverrideInviteTemplate,
-  SendInviteRequest,
-} from './invites.schema.ts';
-
-export function inviteUrl(publicUrl: string, inviteId: string): string {
-  return `${publicUrl}/connect/${inviteId}`;
-}
-
-export function toInviteObject(view: InviteView, publicUrl: string, userToken: string | null): InviteObject {
-  return {
-    id: view.id,
-    user: view.user_id,
-    user_token: userToken,
-    email: view.email,
-    phone_number: view.phone_number,
-    full_name: `${view.first_name} ${view.last_name}`.trim(),
-    first_name: view.first_name,
-    last_name: view.last_name,
-    revoked_at: isoOrNull(view.revoked_at),
-    status: view.status as InviteObject['status'],
-    group_id: view.group_id,
-    url: inviteUrl(publicUrl, view.id),
-    created_at: iso(view.created_at),
-    updated_at: iso(view.updated_at),
-    invited_at: iso(view.invited_at),
-    flow_id: view.flow_id,
-    flow_items: parseJson<string[]>(view.flow_items),
-    reply_to: parseJson<string[]>(view.reply_to),
-    deliveries: parseJson(view.deliveries).map((d) => ({
-      id: d.id,
-      method: d.method,
-      status: d.status,
-      sent_at: iso(d.sent_at),
-      updated_at: iso(d.updated_at),
-      attempts: Number(d.attempts),
-      next_attempt_at: isoOrNull(d.next_attempt_at),
-      last_error: d.last_error,
-      status_detail: d.status_detail,
-    })),
-    invite_template_id: view.invite_template_id,
-  };
-}
-
-/** What the invite's messages are rendered from: its override and its legacy template, if any. */
-export async function renderContextFor(db: Db, row: InvitesTable, publicUrl: string): Promise<RenderContext> {
-  const template = row.invite_template_id
-    ? await findTemplate(db, row.client_id, row.invite_template_id, { includeDeleted: true })
-    : undefined;
-  return {
-    firstName: row.first_name,
-    lastName: row.last_name,
-    url: inviteUrl(publicUrl, row.id),
-    override: row.override_invite_template
-      ? (JSON.parse(row.override_invite_template) as OverrideInviteTemplate)
-      : null,
-    template: template ? (JSON.parse(template.data) as InviteTemplateRequest) : null,
-  };
-}
+import type { InviteObject, ListInvitesQuery, SendInviteRequest } from './invites.schema.ts';
+import { toInviteObject } from './invites.view.ts';
 
 /** The invite as the API answers for one object: with a fresh user token. */
 async function answer(deps: Deps, view: InviteView): Promise<InviteObject> {
@@ -154,14 +92,11 @@ export async function sendInvite(
       created_at: now,
       updated_at: now,
     });
-    await emitWebhookEvent(trx, deps.config, {
-      client_id: clientId,
-      id: newId(),
-      type: 'user.created',
-      invite_id: row.id,
-      data: { user: userId, invite: row.id },
-      created_at: now,
-    });
+    await publishEvent(
+      trx,
+      { client_id: clientId, type: 'user.created', data: { user: userId, invite: row.id }, created_at: now },
+      userPayload(trx, clientId, userId),
+    );
     const replyRows = replyTo.map((email) => ({
       client_id: clientId,
       email: email.toLowerCase(),
@@ -171,7 +106,7 @@ export async function sendInvite(
     await repo.insertInvite(trx, row, replyRows);
     const queued = await queueDeliveries(trx, row, now);
     const data = { deliveries: queued.map((d) => d.id) };
-    await recordEvent(trx, deps.config, {
+    await recordInviteEvent(trx, deps.config, {
       client_id: clientId,
       invite_id: row.id,
       type: 'invite.sent',
@@ -195,7 +130,7 @@ export async function resendInvite(deps: Deps, clientId: string, id: string): Pr
     if (!(await repo.markResent(trx, clientId, id, now))) return false;
     const queued = await queueDeliveries(trx, row, now);
     const data = { deliveries: queued.map((d) => d.id) };
-    await recordEvent(trx, deps.config, {
+    await recordInviteEvent(trx, deps.config, {
       client_id: clientId,
       invite_id: id,
       type: 'invite.resent',
@@ -216,7 +151,7 @@ export async function revokeInvite(deps: Deps, clientId: string, id: string): Pr
   await transactAndWake(deps, async (trx) => {
     if (!(await repo.markRevoked(trx, clientId, id, now))) return;
     await cancelQueuedDeliveries(trx, clientId, id, now);
-    await recordEvent(trx, deps.config, {
+    await recordInviteEvent(trx, deps.config, {
       client_id: clientId,
       invite_id: id,
       type: 'invite.revoked',
@@ -229,19 +164,12 @@ export async function revokeInvite(deps: Deps, clientId: string, id: string): Pr
 }
 
 export async function listInvites(deps: Deps, clientId: string, query: ListInvitesQuery) {
-  let filters: InviteFilters;
-  let page: PageRequest;
-  if (query.cursor !== undefined) {
-    ({ filters, page } = decodeCursor<InviteFilters>(query.cursor, InviteFiltersSchema));
-  } else {
-    filters = parseInviteFilters(query);
-    page = { direction: 'next', key: null, limit: query.limit ?? 10 };
-  }
-  const rows = await repo.listInvites(deps.db, clientId, filters, page);
-  const {
-    rows: items,
-    next,
-    previous,
-  } = buildPage(rows, page, filters, `${deps.config.PUBLIC_URL}/v2/invites`);
-  return { next, previous, results: items.map((r) => toInviteObject(r, deps.config.PUBLIC_URL, null)) };
+  const request = readPage<InviteFilters>(query, {
+    filtersSchema: InviteFiltersSchema,
+    firstFilters: () => parseInviteFilters(query),
+  });
+  const rows = await repo.listInvites(deps.db, clientId, request.filters, request.page);
+  return listPage(rows, request, `${deps.config.PUBLIC_URL}/v2/invites`, (r) =>
+    toInviteObject(r, deps.config.PUBLIC_URL, null),
+  );
 }

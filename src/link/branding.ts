@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { InvitesTable } from '../db/tables.ts';
-import { renderContextFor } from '../invites/invites.service.ts';
 import { DEFAULT_COLOR, placeholders } from '../templates/render.ts';
+import { renderContextFor } from '../templates/render-context.ts';
 
 /** Everything customer-chosen that the recipient's pages show, with placeholders filled in. Not yet escaped. */
 export interface Branding {

@@ -1,11 +1,11 @@
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { searchItems } from '../accounts/items.ts';
 import type { Deps } from '../deps.ts';
 import { PAGE_HEADERS } from '../http/security.ts';
 import { alternativeRoutes } from './alternatives.routes.ts';
 import { brandingFor } from './branding.ts';
-import { searchItems } from './items.ts';
 import {
   brand,
   doors,

@@ -1,21 +1,26 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/client.ts';
+import * as accounts from '../accounts/accounts.repo.ts';
+import { accountPayload } from '../accounts/accounts.service.ts';
+import { type Item, itemById, itemsFor } from '../accounts/items.ts';
+import { parseJson } from '../db/json.ts';
 import { queueCompletionNotices } from '../delivery/completed-notice.job.ts';
 import { markDeliveryOpened } from '../delivery/tracking.service.ts';
-import { transactAndWake } from '../delivery/transact.ts';
 import type { Deps } from '../deps.ts';
+import type { InviteEventType } from '../events/event-types.ts';
+import { recordEvent } from '../events/recorder.ts';
+import { recordInviteEvent } from '../invites/invite-events.service.ts';
+import type { ForwardStatus } from '../invites/invite-status.ts';
+import { advanceInvite } from '../invites/invites.repo.ts';
+import { invitePayload } from '../invites/invites.view.ts';
 import { newId, parseUuid } from '../lib/ids.ts';
-import * as accounts from './accounts.repo.ts';
-import { recordEvent } from './events.repo.ts';
-import { advanceInvite, type ForwardStatus } from './invite-status.ts';
-import { type Item, itemById, itemsFor } from './items.ts';
+import { type JobTx, transactAndWake } from '../queue/transact.ts';
 import { findInviteById, insertDocument, insertFormResponse } from './link.repo.ts';
 import { checkSandboxLogin, expectedCode } from './sandbox.ts';
 import { type FlowScope, PageError } from './scope.ts';
 
 /** The Items this flow offers (the invite's flow_items, or the catalog). */
 export function offeredItems(scope: FlowScope): Item[] {
-  return itemsFor(scope.invite ? (JSON.parse(scope.invite.flow_items) as string[]) : []);
+  return itemsFor(scope.invite ? parseJson<string[]>(scope.invite.flow_items) : []);
 }
 
 /** An Item the flow offers, or a 404 page. */
@@ -34,7 +39,7 @@ async function inTransaction<T>(
   deps: Deps,
   scope: FlowScope,
   change: (
-    trx: Db,
+    trx: JobTx,
     progress: (to: ForwardStatus, data: Record<string, unknown>) => Promise<void>,
   ) => Promise<T>,
 ): Promise<T> {
@@ -46,7 +51,7 @@ async function inTransaction<T>(
       if (!invite) return;
       const moved = await advanceInvite(trx, invite, to, at);
       if (!moved) return;
-      await recordEvent(trx, deps.config, {
+      await recordInviteEvent(trx, deps.config, {
         client_id: moved.client_id,
         invite_id: moved.id,
         type: `invite.${to}`,
@@ -58,23 +63,27 @@ async function inTransaction<T>(
   });
 }
 
-/** Records an event on the scope's invite, if it has one. */
+/**
+ * Records an event on the scope's invite, if it has one; its webhook payload is the
+ * invite's unless `payload` says otherwise.
+ */
 function note(
   deps: Deps,
-  trx: Db,
+  trx: JobTx,
   scope: FlowScope,
-  type: string,
-  data: Record<string, unknown>,
-  at: string,
+  event: { type: InviteEventType; data: Record<string, unknown>; at: string },
+  payload?: Parameters<typeof recordEvent>[2],
 ) {
   if (!scope.invite) return Promise.resolve();
-  return recordEvent(trx, deps.config, {
+  const inviteId = scope.invite.id;
+  const row = {
     client_id: scope.clientId,
-    invite_id: scope.invite.id,
-    type,
-    data,
-    created_at: at,
-  });
+    invite_id: inviteId,
+    type: event.type,
+    data: event.data,
+    created_at: event.at,
+  };
+  return recordEvent(trx, row, payload ?? invitePayload(trx, deps.config, scope.clientId, inviteId));
 }
 
 /** The landing page was opened: the delivery it came from (`?d=`) is opened; the invite's status waits for a person. */
@@ -89,7 +98,7 @@ export async function enterLink(deps: Deps, scope: FlowScope): Promise<{ directI
     progress('initiated', { via: scope.userToken ? 'embedded' : 'invite_url' }),
   );
   const items = offeredItems(scope);
-  return { directItem: items.length === 1 ? items[0]! : null };
+  return { directItem: items.length === 1 ? (items[0] ?? null) : null };
 }
 
 /** A login at an Item: creates or updates the account attempt; the invite is `attempted` either way. */
@@ -144,7 +153,12 @@ export async function submitCode(
   const at = deps.clock.now().toISOString();
   await inTransaction(deps, scope, async (trx, progress) => {
     if (!(await accounts.markAccountConnected(trx, scope.clientId, account.id, at))) return;
-    await note(deps, trx, scope, 'account.connected', { account: account.id, item: account.item_id }, at);
+    const event = {
+      type: 'account.connected',
+      data: { account: account.id, item: account.item_id },
+      at,
+    } as const;
+    await note(deps, trx, scope, event, accountPayload(trx, scope.clientId, account.id));
     await progress('completed', { reason: 'account_connected', account: account.id });
   });
   return 'connected';
@@ -176,7 +190,7 @@ export async function uploadDocument(deps: Deps, scope: FlowScope, file: Uploade
     });
     if (!stored) return;
     const data = { document: id, file_name: file.fileName.slice(0, 255), size: file.content.length };
-    await note(deps, trx, scope, 'document.uploaded', data, at);
+    await note(deps, trx, scope, { type: 'document.uploaded', data, at });
     await progress('completed', { reason: 'document_uploaded', document: id });
   });
 }
@@ -201,7 +215,7 @@ export async function submitResponseForm(
       created_at: at,
     });
     if (!stored) return;
-    await note(deps, trx, scope, 'response_form.submitted', { response: id }, at);
+    await note(deps, trx, scope, { type: 'response_form.submitted', data: { response: id }, at });
     await progress('attempted', { reason: 'response_form', response: id });
   });
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.ts';
+import type { PageRequest } from '../db/keyset.ts';
 import { keyset } from '../db/keyset.ts';
-import type { PageRequest } from '../http/pagination.ts';
+import { preparedInsert } from '../db/prepared.ts';
 import type { OutboxFilters } from './outbox.schema.ts';
 
 export function listOutbox(db: Db, clientId: string, filters: OutboxFilters, page: PageRequest) {
@@ -15,3 +16,6 @@ export function listOutbox(db: Db, clientId: string, filters: OutboxFilters, pag
   if (filters.to !== undefined) q = q.where('m.to_address', '=', filters.to);
   return keyset(q, { createdAt: 'm.created_at', id: 'm.id' }, page).execute();
 }
+
+/** Where the capture channels keep what they "send". */
+export const insertOutboxMessage = preparedInsert('outbox_messages');

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.ts';
-import { buildPage, decodeCursor, type PageRequest } from '../http/pagination.ts';
+import { listPage, readPage } from '../http/pagination.ts';
 import { iso } from '../lib/time.ts';
 import { listOutbox } from './outbox.repo.ts';
 import {
@@ -11,29 +11,29 @@ import {
 
 /** Captured email and SMS of one client, newest first. */
 export async function listMessages(deps: Deps, clientId: string, query: OutboxQuery) {
-  let filters: OutboxFilters;
-  let page: PageRequest;
-  if (query.cursor !== undefined) {
-    ({ filters, page } = decodeCursor<OutboxFilters>(query.cursor, FiltersSchema));
-  } else {
-    filters = query.to === undefined ? {} : { to: query.to };
-    page = { direction: 'next', key: null, limit: query.limit ?? 20 };
-  }
-  const rows = await listOutbox(deps.db, clientId, filters, page);
-  const result = buildPage(rows, page, filters, `${deps.config.PUBLIC_URL}/outbox/messages`);
-  const results: OutboxMessage[] = result.rows.map((m) => ({
-    id: m.id,
-    channel: m.channel,
-    to: m.to_address,
-    from: m.from_address,
-    reply_to: m.reply_to,
-    message_id: m.message_id,
-    subject: m.subject,
-    text: m.text_body,
-    html: m.html_body,
-    delivery_id: m.delivery_id,
-    invite_id: m.invite_id ?? null,
-    created_at: iso(m.created_at),
-  }));
-  return { next: result.next, previous: result.previous, results };
+  const request = readPage<OutboxFilters>(query, {
+    filtersSchema: FiltersSchema,
+    firstFilters: () => (query.to === undefined ? {} : { to: query.to }),
+    defaultLimit: 20,
+  });
+  const rows = await listOutbox(deps.db, clientId, request.filters, request.page);
+  return listPage(
+    rows,
+    request,
+    `${deps.config.PUBLIC_URL}/outbox/messages`,
+    (m): OutboxMessage => ({
+      id: m.id,
+      channel: m.channel,
+      to: m.to_address,
+      from: m.from_address,
+      reply_to: m.reply_to,
+      message_id: m.message_id,
+      subject: m.subject,
+      text: m.text_body,
+      html: m.html_body,
+      delivery_id: m.delivery_id,
+      invite_id: m.invite_id ?? null,
+      created_at: iso(m.created_at),
+    }),
+  );
 }

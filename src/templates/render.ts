@@ -1,5 +1,5 @@
-import type { OverrideInviteTemplate } from '../invites/invites.schema.ts';
 import { escapeHtml } from '../lib/html.ts';
+import type { OverrideInviteTemplate } from './override.schema.ts';
 import type { InviteTemplateRequest } from './templates.schema.ts';
 
 /** What an invite message is rendered from, in precedence order: override, legacy template, defaults. */

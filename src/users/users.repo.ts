@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
+import type { PageRequest } from '../db/keyset.ts';
 import { keyset } from '../db/keyset.ts';
 import { preparedInsert } from '../db/prepared.ts';
-import type { PageRequest } from '../http/pagination.ts';
 import type { UserListFilters } from './users.schema.ts';
 
 export const insertUser = preparedInsert('users');

@@ -1,9 +1,10 @@
+import { connectionsOf } from '../accounts/accounts.service.ts';
+import type { Db } from '../db/client.ts';
 import type { UsersTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { buildPage, decodeCursor, type PageRequest } from '../http/pagination.ts';
+import { listPage, readPage } from '../http/pagination.ts';
 import { iso } from '../lib/time.ts';
-import { connectionsOf } from '../link/accounts.service.ts';
 import { issueUserToken } from './tokens.ts';
 import * as repo from './users.repo.ts';
 import {
@@ -37,23 +38,27 @@ export async function getUser(deps: Pick<Deps, 'db'>, clientId: string, id: stri
 }
 
 export async function listUsers(deps: Pick<Deps, 'db' | 'config'>, clientId: string, query: ListUsersQuery) {
-  let filters: UserListFilters;
-  let page: PageRequest;
-  if (query.cursor !== undefined) {
-    ({ filters, page } = decodeCursor<UserListFilters>(query.cursor, FiltersSchema));
-  } else {
-    filters = query.external_id === undefined ? {} : { external_id: query.external_id };
-    page = { direction: 'next', key: null, limit: query.limit ?? 10 };
-  }
-  const rows = await repo.listUsers(deps.db, clientId, filters, page);
-  const result = buildPage(rows, page, filters, `${deps.config.PUBLIC_URL}/v2/users`);
+  const request = readPage<UserListFilters>(query, {
+    filtersSchema: FiltersSchema,
+    firstFilters: () => (query.external_id === undefined ? {} : { external_id: query.external_id }),
+  });
+  const rows = await repo.listUsers(deps.db, clientId, request.filters, request.page);
   const connected = await connectionsOf(
     deps,
     clientId,
-    result.rows.map((r) => r.id),
+    rows.map((r) => r.id),
   );
-  const results = result.rows.map((r) => toUserObject(r, connected.get(r.id)));
-  return { next: result.next, previous: result.previous, results };
+  return listPage(rows, request, `${deps.config.PUBLIC_URL}/v2/users`, (r) =>
+    toUserObject(r, connected.get(r.id)),
+  );
+}
+
+/** A webhook's data about a new user: the event's facts and the user as of now. */
+export function userPayload(trx: Db, clientId: string, userId: string) {
+  return async (facts: Record<string, unknown>): Promise<Record<string, unknown> | null> => {
+    const user = await repo.findUser(trx, clientId, userId);
+    return user ? { ...facts, user: user.id, resource: toUserObject(user) } : null;
+  };
 }
 
 export async function createUserToken(

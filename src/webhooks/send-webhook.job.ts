@@ -1,31 +1,23 @@
-import { type JobKind, type JobOutcome, MESSAGE_RETRY_SCHEDULE } from '../delivery/jobs.ts';
+import type { JobHandler } from '../queue/jobs.ts';
 import { postWebhook } from './http.ts';
 import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, sign, TIMESTAMP_HEADER } from './signing.ts';
 import * as repo from './webhooks.repo.ts';
-
-/** The message schedule, then 15 h more: eight attempts over about 24 hours. */
-export const WEBHOOK_RETRY_SCHEDULE = [...MESSAGE_RETRY_SCHEDULE, 15 * 3600 * 1000] as const;
 
 /** A subscription whose deliveries have all failed for this long is disabled. */
 export const DISABLE_AFTER_MS = 3 * 24 * 3600 * 1000;
 
 export const NOT_SENT_DISABLED = 'not sent: the webhook is disabled';
 
-interface Payload {
-  /** One attempt only: a test event or a manual retry. */
-  once?: boolean;
-}
-
 /** Sends one webhook delivery: the stored body, signed, to the subscription's URL. */
-export const sendWebhookJob: JobKind = {
-  retrySchedule: WEBHOOK_RETRY_SCHEDULE,
-
-  async run(deps, job): Promise<JobOutcome> {
+export const sendWebhookJob: JobHandler<'webhook.send'> = {
+  async run(deps, job) {
     const { db, clock, config } = deps;
-    const delivery = await repo.findDelivery(db, job.client_id, job.delivery_id!);
+    const delivery = job.delivery_id
+      ? await repo.findDelivery(db, job.client_id, job.delivery_id)
+      : undefined;
     const hook = delivery && (await repo.findWebhook(db, job.client_id, delivery.webhook_id));
     if (!delivery || !hook) return { kind: 'cancelled', reason: 'webhook deleted' };
-    const { once = false } = JSON.parse(job.payload) as Payload;
+    const { once = false } = job.payload;
     if (hook.disabled_at && !once) {
       await repo.updateDelivery(db, job.client_id, delivery.id, {
         status: 'failed',
@@ -51,13 +43,12 @@ export const sendWebhookJob: JobKind = {
 
     const at = clock.now().toISOString();
     const status = result.kind === 'response' ? result.status : null;
-    const ok = status !== null && status >= 200 && status < 300;
-    const error =
-      result.kind === 'error'
-        ? result.error
-        : ok
-          ? null
-          : `HTTP ${status}${status! < 400 ? ' (redirects are not followed)' : ''}`;
+    let error: string | null = null;
+    if (result.kind === 'error') error = result.error;
+    else if (result.status < 200 || result.status >= 300) {
+      error = `HTTP ${result.status}${result.status < 400 ? ' (redirects are not followed)' : ''}`;
+    }
+    const ok = error === null;
     const failingSince = hook.failing_since ?? at;
     await db.transaction().execute(async (trx) => {
       await repo.updateDelivery(trx, job.client_id, delivery.id, {
@@ -77,23 +68,25 @@ export const sendWebhookJob: JobKind = {
 
     const response = status === null ? null : `HTTP ${status}`;
     const detail = { response_status: status };
-    if (ok) return { kind: 'done', response, detail };
+    if (error === null) return { kind: 'done', response, detail };
     // Retried: no answer at all (timeout, network), 429 and 5xx. Refused targets and other answers are final.
     const retryable =
       result.kind === 'error' ? !result.blocked : status === 429 || (status !== null && status >= 500);
-    if (retryable && !once) return { kind: 'retry', error: error!, response, detail };
-    return { kind: 'failed', error: error!, response, detail };
+    if (retryable && !once) return { kind: 'retry', error, response, detail };
+    return { kind: 'failed', error, response, detail };
   },
 
   async onRetry(deps, job, at) {
-    await repo.updateDelivery(deps.db, job.client_id, job.delivery_id!, {
+    if (!job.delivery_id) return;
+    await repo.updateDelivery(deps.db, job.client_id, job.delivery_id, {
       status: 'retrying',
       next_attempt_at: at.toISOString(),
     });
   },
 
   async onDead(deps, job, error) {
-    await repo.updateDelivery(deps.db, job.client_id, job.delivery_id!, {
+    if (!job.delivery_id) return;
+    await repo.updateDelivery(deps.db, job.client_id, job.delivery_id, {
       status: 'failed',
       error,
       next_attempt_at: null,

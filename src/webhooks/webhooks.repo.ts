@@ -1,8 +1,8 @@
 import type { Db } from '../db/client.ts';
+import type { PageRequest } from '../db/keyset.ts';
 import { keyset } from '../db/keyset.ts';
 import { prepared, preparedInsert } from '../db/prepared.ts';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../db/tables.ts';
-import type { PageRequest } from '../http/pagination.ts';
 
 export const insertWebhook = preparedInsert('webhooks');
 export const insertWebhookDelivery = preparedInsert('webhook_deliveries');
@@ -122,27 +122,6 @@ export async function markWebhookFailed(
     .set({ disabled_at: at, disabled_reason: reason })
     .where('disabled_at', 'is', null)
     .where('failing_since', '<=', disableBefore)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
-}
-
-export function findJob(db: Db, clientId: string, id: string) {
-  return db
-    .selectFrom('jobs')
-    .select(['id', 'status'])
-    .where('client_id', '=', clientId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-}
-
-/** Brings a queued job forward to `at`; false when it is no longer queued. */
-export async function runJobAt(db: Db, clientId: string, id: string, at: string): Promise<boolean> {
-  const res = await db
-    .updateTable('jobs')
-    .set({ run_at: at, updated_at: at })
-    .where('client_id', '=', clientId)
-    .where('id', '=', id)
-    .where('status', '=', 'queued')
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
 }

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Cursor, HttpUrl, Limit, Nullable, Opt, Page, Text, Timestamp, Uuid } from '../http/schema.ts';
-import { WEBHOOK_EVENTS, type WebhookEvent } from './events.ts';
+import { WEBHOOK_EVENTS, type WebhookEvent } from './webhook-events.ts';
 
 const EVENT_NAMES = [...WEBHOOK_EVENTS, '*'] as const;
 

@@ -1,19 +1,19 @@
-import { Type } from '@sinclair/typebox';
 import { parseJson } from '../db/json.ts';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../db/tables.ts';
-import { transactAndWake } from '../delivery/transact.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { buildPage, decodeCursor, type PageRequest } from '../http/pagination.ts';
+import { listPage, readPage } from '../http/pagination.ts';
 import { newId } from '../lib/ids.ts';
 import { iso, isoOrNull } from '../lib/time.ts';
-import { queueSendJob, queueWebhookDelivery, TEST_EVENT } from './events.ts';
+import { findJob, runJobAt } from '../queue/queue.repo.ts';
+import { transactAndWake } from '../queue/transact.ts';
+import { queueSendJob, queueWebhookDelivery } from './fanout.ts';
 import { newSecret } from './signing.ts';
 import { BlockedAddressError, checkHost, hostOf } from './ssrf.ts';
+import { TEST_EVENT } from './webhook-events.ts';
 import * as repo from './webhooks.repo.ts';
 import type { CreateWebhookRequest, ListQuery, WebhookDelivery, WebhookObject } from './webhooks.schema.ts';
 
-const NoFilters = Type.Object({}, { additionalProperties: false });
 const CONFIG_LIMIT = 10_000;
 
 export function toWebhookObject(row: WebhooksTable): WebhookObject {
@@ -111,17 +111,10 @@ export async function getWebhook(deps: Pick<Deps, 'db'>, clientId: string, id: s
   return toWebhookObject(await loadWebhook(deps, clientId, id));
 }
 
-function pageOf(query: ListQuery): PageRequest {
-  return query.cursor !== undefined
-    ? decodeCursor(query.cursor, NoFilters).page
-    : { direction: 'next', key: null, limit: query.limit ?? 10 };
-}
-
 export async function listWebhooks(deps: Pick<Deps, 'db' | 'config'>, clientId: string, query: ListQuery) {
-  const page = pageOf(query);
-  const rows = await repo.listWebhooks(deps.db, clientId, page);
-  const result = buildPage(rows, page, {}, `${deps.config.PUBLIC_URL}/v2/webhooks`);
-  return { next: result.next, previous: result.previous, results: result.rows.map(toWebhookObject) };
+  const request = readPage(query);
+  const rows = await repo.listWebhooks(deps.db, clientId, request.page);
+  return listPage(rows, request, `${deps.config.PUBLIC_URL}/v2/webhooks`, toWebhookObject);
 }
 
 export async function deleteWebhook(deps: Pick<Deps, 'db' | 'clock'>, clientId: string, id: string) {
@@ -137,11 +130,10 @@ export async function listDeliveries(
   query: ListQuery,
 ) {
   await loadWebhook(deps, clientId, webhookId);
-  const page = pageOf(query);
-  const rows = await repo.listDeliveries(deps.db, clientId, webhookId, page);
+  const request = readPage(query);
+  const rows = await repo.listDeliveries(deps.db, clientId, webhookId, request.page);
   const base = `${deps.config.PUBLIC_URL}/v2/webhooks/${webhookId}/deliveries`;
-  const result = buildPage(rows, page, {}, base);
-  return { next: result.next, previous: result.previous, results: result.rows.map(toDeliveryObject) };
+  return listPage(rows, request, base, toDeliveryObject);
 }
 
 async function loadDelivery(deps: Pick<Deps, 'db'>, clientId: string, webhookId: string, id: string) {
@@ -159,10 +151,10 @@ export async function retryDelivery(deps: Deps, clientId: string, webhookId: str
   const delivery = await loadDelivery(deps, clientId, webhookId, id);
   const now = deps.clock.now().toISOString();
   await transactAndWake(deps, async (trx) => {
-    const job = delivery.job_id ? await repo.findJob(trx, clientId, delivery.job_id) : undefined;
+    const job = delivery.job_id ? await findJob(trx, clientId, delivery.job_id) : undefined;
     // Being sent right now: that attempt is the retry.
     if (job?.status === 'running') return;
-    if (job?.status === 'queued' && (await repo.runJobAt(trx, clientId, job.id, now))) {
+    if (job?.status === 'queued' && (await runJobAt(trx, clientId, job.id, now))) {
       await repo.updateDelivery(trx, clientId, id, { next_attempt_at: now, updated_at: now });
       return;
     }

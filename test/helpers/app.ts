@@ -5,11 +5,12 @@ import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { createKey } from '../../src/auth/keys.service.ts';
+import { closeDeps, createDeps } from '../../src/bootstrap.ts';
 import { loadConfig } from '../../src/config.ts';
-import { JOB_KINDS } from '../../src/delivery/catalog.ts';
-import { Worker } from '../../src/delivery/runner.ts';
-import { closeDeps, createDeps, type Deps } from '../../src/deps.ts';
+import type { Deps } from '../../src/deps.ts';
+import { JOB_KINDS } from '../../src/job-kinds.ts';
 import { type Clock, fixedClock } from '../../src/lib/clock.ts';
+import { Worker } from '../../src/queue/runner.ts';
 import { OpenApiChecker } from './openapi.ts';
 import { createDatabase } from './postgres.ts';
 

@@ -1,6 +1,6 @@
+import type { Item } from '../../accounts/items.ts';
 import { escapeHtml as e } from '../../lib/html.ts';
 import type { Branding } from '../branding.ts';
-import type { Item } from '../items.ts';
 import { alert, hidden, layout } from './layout.ts';
 
 export interface LoginView {

@@ -2,8 +2,12 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { errorResponses, FieldErrors, IdParams } from '../http/schema.ts';
-import { InviteEventList, type ListEventsQuery, ListEventsQuery as ListQuery } from './events.schema.ts';
-import { listInviteEvents } from './events.service.ts';
+import {
+  InviteEventList,
+  type ListEventsQuery,
+  ListEventsQuery as ListQuery,
+} from './invite-events.schema.ts';
+import { listInviteEvents } from './invite-events.service.ts';
 
 export async function eventsRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   app.get<{ Params: IdParams; Querystring: ListEventsQuery }>(

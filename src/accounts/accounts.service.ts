@@ -1,7 +1,8 @@
+import type { Db } from '../db/client.ts';
 import type { AccountsTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { buildPage, decodeCursor, type PageRequest } from '../http/pagination.ts';
+import { listPage, readPage } from '../http/pagination.ts';
 import { iso } from '../lib/time.ts';
 import * as repo from './accounts.repo.ts';
 import {
@@ -41,17 +42,27 @@ export async function listAccounts(
   clientId: string,
   query: ListAccountsQuery,
 ) {
-  let filters: AccountFilters;
-  let page: PageRequest;
-  if (query.cursor !== undefined) {
-    ({ filters, page } = decodeCursor<AccountFilters>(query.cursor, FiltersSchema));
-  } else {
-    filters = query.user === undefined ? {} : { user: query.user.toLowerCase() };
-    page = { direction: 'next', key: null, limit: query.limit ?? 10 };
-  }
-  const rows = await repo.listAccounts(deps.db, clientId, filters, page);
-  const result = buildPage(rows, page, filters, `${deps.config.PUBLIC_URL}/v2/accounts`);
-  return { next: result.next, previous: result.previous, results: result.rows.map(toAccountObject) };
+  const request = readPage<AccountFilters>(query, {
+    filtersSchema: FiltersSchema,
+    firstFilters: () => (query.user === undefined ? {} : { user: query.user.toLowerCase() }),
+  });
+  const rows = await repo.listAccounts(deps.db, clientId, request.filters, request.page);
+  return listPage(rows, request, `${deps.config.PUBLIC_URL}/v2/accounts`, toAccountObject);
+}
+
+/** A webhook's data about a connected account: its ids, the event's facts and the account as of now. */
+export function accountPayload(trx: Db, clientId: string, accountId: string) {
+  return async (facts: Record<string, unknown>): Promise<Record<string, unknown> | null> => {
+    const account = await repo.findAccount(trx, clientId, accountId);
+    if (!account) return null;
+    return {
+      ...facts,
+      account: account.id,
+      user: account.user_id,
+      invite: account.invite_id,
+      resource: toAccountObject(account),
+    };
+  };
 }
 
 /** Per user: the Items of their connected accounts and those Items' names (the employers). */

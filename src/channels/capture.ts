@@ -1,7 +1,5 @@
-import type { Db } from '../../db/client.ts';
-import type { Clock } from '../../lib/clock.ts';
-import { newId } from '../../lib/ids.ts';
-import { insertOutboxMessage } from '../deliveries.repo.ts';
+import type { Clock } from '../lib/clock.ts';
+import { newId } from '../lib/ids.ts';
 import {
   type Accepted,
   ChannelError,
@@ -10,6 +8,24 @@ import {
   type SmsChannel,
   type SmsMessage,
 } from './channel.ts';
+
+/** A captured message as the outbox keeps it; the composition root decides where it is stored. */
+export interface CapturedMessage {
+  client_id: string;
+  id: string;
+  delivery_id: string | null;
+  channel: 'email' | 'sms';
+  to_address: string;
+  from_address: string | null;
+  reply_to: string | null;
+  message_id: string | null;
+  subject: string | null;
+  text_body: string;
+  html_body: string | null;
+  created_at: string;
+}
+
+export type CaptureStore = (message: CapturedMessage) => Promise<void>;
 
 /**
  * Sandbox recipients that force an outcome, so integrations can test their failure paths
@@ -22,7 +38,7 @@ export const SANDBOX = {
   optedOutNumber: '+15005550004',
 };
 
-export function captureEmail(db: Db, clock: Clock, from: string): EmailChannel {
+export function captureEmail(store: CaptureStore, clock: Clock, from: string): EmailChannel {
   return {
     name: 'capture',
     async send(m: EmailMessage): Promise<Accepted> {
@@ -43,7 +59,7 @@ export function captureEmail(db: Db, clock: Clock, from: string): EmailChannel {
           '451',
         );
       }
-      await insertOutboxMessage(db, {
+      await store({
         client_id: m.clientId,
         id: newId(),
         delivery_id: m.deliveryId,
@@ -63,7 +79,7 @@ export function captureEmail(db: Db, clock: Clock, from: string): EmailChannel {
   };
 }
 
-export function captureSms(db: Db, clock: Clock): SmsChannel {
+export function captureSms(store: CaptureStore, clock: Clock): SmsChannel {
   return {
     name: 'capture',
     sender: 'capture',
@@ -75,7 +91,7 @@ export function captureSms(db: Db, clock: Clock): SmsChannel {
         throw new ChannelError('The recipient replied STOP (sandbox)', true, null, '21610');
       }
       const id = newId();
-      await insertOutboxMessage(db, {
+      await store({
         client_id: m.clientId,
         id,
         delivery_id: m.deliveryId,

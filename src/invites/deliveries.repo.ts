@@ -1,10 +1,9 @@
 import type { Db } from '../db/client.ts';
 import { preparedInsert } from '../db/prepared.ts';
 import type { DeliveriesTable } from '../db/tables.ts';
+import { type DeliveryStatus, deliveryMovableFrom } from './delivery-status.ts';
 
 export const insertDelivery = preparedInsert('deliveries');
-
-export const insertOutboxMessage = preparedInsert('outbox_messages');
 
 export function findDelivery(db: Db, clientId: string, id: string) {
   return db
@@ -15,12 +14,14 @@ export function findDelivery(db: Db, clientId: string, id: string) {
     .executeTakeFirst();
 }
 
-/** Updates a delivery; a status change is refused when it would go from a final state back. */
+/** Updates what a delivery says about its sending; its status moves only through transitionDelivery. */
 export async function updateDelivery(
   db: Db,
   clientId: string,
   id: string,
-  change: Partial<Omit<DeliveriesTable, 'client_id' | 'id' | 'invite_id' | 'method' | 'recipient'>>,
+  change: Partial<
+    Omit<DeliveriesTable, 'client_id' | 'id' | 'invite_id' | 'method' | 'recipient' | 'status'>
+  >,
 ): Promise<void> {
   await db
     .updateTable('deliveries')
@@ -36,24 +37,24 @@ export function findDeliveryById(db: Db, id: string) {
 }
 
 /**
- * Moves a delivery to `to` only from one of `from`, so late or repeated signals never move
- * it backwards (opened stays opened when a "delivered" callback arrives after the click).
+ * Moves a delivery to `to` if the status machine allows it from where it is (so late or
+ * repeated signals never move it backwards), with `change` alongside. False when it did not move.
  */
 export async function transitionDelivery(
   db: Db,
   clientId: string,
   id: string,
-  from: DeliveriesTable['status'][],
-  to: DeliveriesTable['status'],
-  at: string,
-  detail: string | null = null,
+  to: DeliveryStatus,
+  change: Partial<
+    Pick<DeliveriesTable, 'updated_at' | 'status_detail' | 'last_error' | 'next_attempt_at' | 'attempts'>
+  >,
 ): Promise<boolean> {
   const res = await db
     .updateTable('deliveries')
-    .set({ status: to, updated_at: at, ...(detail === null ? {} : { status_detail: detail }) })
+    .set({ ...change, status: to })
     .where('client_id', '=', clientId)
     .where('id', '=', id)
-    .where('status', 'in', from)
+    .where('status', 'in', deliveryMovableFrom(to))
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
 }

@@ -1,10 +1,20 @@
 import { hostname } from 'node:os';
+import { Value } from '@sinclair/typebox/value';
 import type { JobsTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { newId } from '../lib/ids.ts';
-import type { JobKind, JobOutcome } from './jobs.ts';
-import { LEASE_MS } from './jobs.ts';
+import {
+  type ClaimedJob,
+  JOB_KIND_NAMES,
+  type JobCatalog,
+  type JobHandler,
+  type JobKind,
+  type JobOutcome,
+  jobType,
+  LEASE_MS,
+} from './jobs.ts';
 import { claimDue, insertAttempt, nextDueAt, settleJob } from './queue.repo.ts';
+import { settlementOf } from './settle.ts';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -27,7 +37,7 @@ export class Worker {
 
   constructor(
     private readonly deps: Deps,
-    private readonly kinds: Record<string, JobKind>,
+    private readonly handlers: JobCatalog,
     private readonly opts: WorkerOptions,
   ) {}
 
@@ -86,13 +96,7 @@ export class Worker {
     const free = this.opts.concurrency - this.inFlight.size;
     if (free <= 0) return 0;
     const now = this.deps.clock.now();
-    const jobs = await claimDue(
-      this.deps.db,
-      this.id,
-      now.toISOString(),
-      new Date(now.getTime() + (this.opts.leaseMs ?? LEASE_MS)).toISOString(),
-      free,
-    );
+    const jobs = await claimDue(this.deps.db, this.id, now.toISOString(), this.leaseUntil(now), free);
     for (const job of jobs) {
       const p = this.run(job).finally(() => {
         this.inFlight.delete(p);
@@ -103,81 +107,81 @@ export class Worker {
     return jobs.length;
   }
 
-  private async run(job: JobsTable): Promise<void> {
+  /** When a claim made now ends, per kind: the worker's lease, or longer where a kind needs it. */
+  private leaseUntil(now: Date) {
+    const workerLease = this.opts.leaseMs ?? LEASE_MS;
+    const at = (ms: number) => new Date(now.getTime() + ms).toISOString();
+    const byKind: [string, string][] = [];
+    for (const kind of JOB_KIND_NAMES) {
+      const ms = jobType(kind).leaseMs?.(this.deps.config) ?? 0;
+      if (ms > workerLease) byKind.push([kind, at(ms)]);
+    }
+    return { default: at(workerLease), byKind };
+  }
+
+  private async run(row: JobsTable): Promise<void> {
     const { deps } = this;
-    const kind = this.kinds[job.kind];
     const started = deps.clock.now();
     const t0 = performance.now();
+    const read = readJob(row);
+    // Each handler was checked against its own kind in JobCatalog; here one signature serves all.
+    const handler = read.job ? (this.handlers[read.job.kind] as JobHandler<JobKind>) : undefined;
     let outcome: JobOutcome;
     try {
-      outcome = kind ? await kind.run(deps, job) : { kind: 'failed', error: `unknown job kind ${job.kind}` };
+      outcome =
+        read.job && handler
+          ? await handler.run(deps, read.job)
+          : { kind: 'failed', error: read.error ?? 'no handler' };
     } catch (err) {
-      deps.log.warn({ err, job: job.id, kind: job.kind }, 'job threw');
+      deps.log.warn({ err, job: row.id, kind: row.kind }, 'job threw');
       outcome = { kind: 'retry', error: err instanceof Error ? err.message : String(err) };
     }
     const duration = Math.round(performance.now() - t0);
     const now = deps.clock.now();
-    const at = now.toISOString();
-
-    // What the job becomes, and what its attempt row says.
-    let change: Parameters<typeof settleJob>[3];
-    let recorded: string = outcome.kind === 'done' ? 'sent' : outcome.kind;
-    let error = 'error' in outcome ? outcome.error : 'reason' in outcome ? outcome.reason : null;
-    let after: (() => Promise<void>) | undefined;
-    switch (outcome.kind) {
-      case 'done':
-        change = { status: 'done', last_error: null };
-        break;
-      case 'cancelled':
-        change = { status: 'cancelled', last_error: outcome.reason };
-        break;
-      case 'defer':
-        // Not an attempt: the claim's count is given back.
-        recorded = 'deferred';
-        change = { status: 'queued', run_at: outcome.until.toISOString(), attempts: job.attempts - 1 };
-        if (outcome.payload !== undefined) change.payload = outcome.payload;
-        break;
-      case 'failed':
-        change = { status: 'dead', last_error: outcome.error };
-        after = () => kind?.onDead?.(deps, job, outcome.error) ?? Promise.resolve();
-        break;
-      case 'retry': {
-        const wait = kind?.retrySchedule[job.attempts - 1];
-        if (wait === undefined) {
-          const final = `gave up after ${job.attempts} attempts: ${outcome.error}`;
-          recorded = 'failed';
-          error = final;
-          change = { status: 'dead', last_error: final };
-          after = () => kind?.onDead?.(deps, job, final) ?? Promise.resolve();
-        } else {
-          const next = new Date(now.getTime() + wait);
-          change = { status: 'queued', run_at: next.toISOString(), last_error: outcome.error };
-          after = () => kind?.onRetry?.(deps, job, next, outcome.error) ?? Promise.resolve();
-        }
-      }
-    }
+    const schedule = read.job ? jobType(read.job.kind).retrySchedule : [];
+    const s = settlementOf(outcome, row.attempts, schedule, now);
     const held = await deps.db.transaction().execute(async (trx) => {
       await insertAttempt(trx, {
-        client_id: job.client_id,
+        client_id: row.client_id,
         id: newId(),
-        job_id: job.id,
-        delivery_id: job.delivery_id,
-        attempt: job.attempts,
-        outcome: recorded,
+        job_id: row.id,
+        delivery_id: row.delivery_id,
+        attempt: row.attempts,
+        outcome: s.recorded,
         provider_response: 'response' in outcome ? (outcome.response ?? null) : null,
-        error,
+        error: s.error,
         detail: 'detail' in outcome && outcome.detail ? JSON.stringify(outcome.detail) : null,
         started_at: started.toISOString(),
         duration_ms: duration,
       });
-      return settleJob(trx, job, this.id, change, at);
+      return settleJob(trx, row, this.id, s.change, now.toISOString());
     });
     // A worker whose lease ran out no longer owns the job: another has taken it, and that
     // one decides what becomes of it.
     if (!held) {
-      deps.log.warn({ job: job.id, kind: job.kind }, 'lease lost before the job was settled');
+      deps.log.warn({ job: row.id, kind: row.kind }, 'lease lost before the job was settled');
       return;
     }
-    await after?.();
+    if (!read.job || !handler || !s.hook) return;
+    if (s.hook.kind === 'retry') await handler.onRetry?.(deps, read.job, s.hook.at, s.hook.error);
+    else await handler.onDead?.(deps, read.job, s.hook.error);
   }
+}
+
+/** A claimed row as its kind declares it, or why it cannot run. */
+function readJob(row: JobsTable): { job: ClaimedJob; error?: never } | { job?: never; error: string } {
+  if (!(JOB_KIND_NAMES as string[]).includes(row.kind)) return { error: `unknown job kind ${row.kind}` };
+  const kind = row.kind as JobKind;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(row.payload);
+  } catch {
+    return { error: `invalid payload for ${kind}: not JSON` };
+  }
+  const schema = jobType(kind).payload;
+  if (!Value.Check(schema, payload)) {
+    const first = Value.Errors(schema, payload).First();
+    return { error: `invalid payload for ${kind}: ${first ? `${first.path || '/'} ${first.message}` : ''}` };
+  }
+  return { job: { ...row, kind, payload } as ClaimedJob };
 }

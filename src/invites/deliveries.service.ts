@@ -1,8 +1,9 @@
 import type { Db } from '../db/client.ts';
 import type { DeliveriesTable, InvitesTable } from '../db/tables.ts';
 import { newId } from '../lib/ids.ts';
+import { cancelQueuedJobs, queueJob } from '../queue/queue.repo.ts';
+import type { JobTx } from '../queue/transact.ts';
 import { insertDelivery, updateUnsentDelivery } from './deliveries.repo.ts';
-import { cancelQueuedJobs, queueJob } from './queue.repo.ts';
 
 export type NewDelivery = DeliveriesTable;
 
@@ -13,7 +14,7 @@ export type NewDelivery = DeliveriesTable;
  * The caller wakes the worker once the transaction has committed.
  */
 export async function queueDeliveries(
-  trx: Db,
+  trx: JobTx,
   invite: Pick<InvitesTable, 'client_id' | 'id' | 'email' | 'phone_e164'>,
   at: string,
 ): Promise<NewDelivery[]> {
@@ -43,9 +44,9 @@ export async function queueDeliveries(
     await insertDelivery(trx, delivery);
     await queueJob(
       trx,
+      'delivery.send',
       {
         client_id: invite.client_id,
-        kind: 'delivery.send',
         invite_id: invite.id,
         delivery_id: delivery.id,
         payload: {},

@@ -1,22 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Cursor, Limit, Page, Timestamp, Uuid } from '../http/schema.ts';
 
-export const INVITE_EVENT_TYPES = [
-  'invite.sent',
-  'invite.resent',
-  'invite.initiated',
-  'invite.attempted',
-  'invite.completed',
-  'invite.revoked',
-  'delivery.sent',
-  'delivery.delivered',
-  'delivery.opened',
-  'delivery.undelivered',
-  'account.connected',
-  'document.uploaded',
-  'response_form.submitted',
-] as const;
-
 export const InviteEvent = Type.Object(
   {
     id: Uuid(),

@@ -3,24 +3,31 @@ import { type Db, isPostgres } from '../db/client.ts';
 import { preparedInsert } from '../db/prepared.ts';
 import type { JobStatus, JobsTable } from '../db/tables.ts';
 import { newId } from '../lib/ids.ts';
+import type { JobKind, JobPayload } from './jobs.ts';
+import type { JobTx } from './transact.ts';
 
 const insertJob = preparedInsert('jobs');
 
-/** Queues a job, due at `at`, inside the caller's transaction. */
-export async function queueJob(
-  db: Db,
+/**
+ * Queues a job of `kind`, due at `at`, inside the caller's transaction; its payload is
+ * type-checked against the kind's declaration. Whoever commits that transaction wakes the
+ * worker (transactAndWake).
+ */
+export async function queueJob<K extends JobKind>(
+  db: JobTx,
+  kind: K,
   job: {
     client_id: string;
-    kind: string;
     invite_id: string | null;
     delivery_id: string | null;
-    payload: unknown;
+    payload: JobPayload<K>;
   },
   at: string,
 ): Promise<string> {
   const id = newId();
   await insertJob(db, {
     ...job,
+    kind,
     id,
     payload: JSON.stringify(job.payload),
     status: 'queued',
@@ -37,23 +44,30 @@ export async function queueJob(
 export const insertAttempt = preparedInsert('job_attempts');
 
 /**
- * Takes up to `limit` due jobs for `workerId` until `leaseUntil`: queued jobs whose time
- * has come, and running jobs whose lease ran out (their worker died). Each claim counts
- * an attempt.
+ * Takes up to `limit` due jobs for `workerId`, each held until its kind's time in
+ * `leaseUntil` (or `leaseUntil.default`): queued jobs whose time has come, and running
+ * jobs whose lease ran out (their worker died). Each claim counts an attempt.
  */
 export async function claimDue(
   db: Db,
   workerId: string,
   now: string,
-  leaseUntil: string,
+  leaseUntil: { default: string; byKind: [kind: string, until: string][] },
   limit: number,
 ): Promise<JobsTable[]> {
   // PostgreSQL: rows another worker is claiming right now are skipped, not waited for.
   // SQLite: one writer at a time, so the statement alone is enough.
   const skipLocked = isPostgres(db) ? sql`for update skip locked` : sql``;
+  const lockedUntil =
+    leaseUntil.byKind.length === 0
+      ? sql`${leaseUntil.default}`
+      : sql`case ${sql.join(
+          leaseUntil.byKind.map(([kind, until]) => sql`when kind = ${kind} then ${until}`),
+          sql` `,
+        )} else ${leaseUntil.default} end`;
   const result = await sql<JobsTable>`
     update jobs
-       set status = 'running', locked_by = ${workerId}, locked_until = ${leaseUntil},
+       set status = 'running', locked_by = ${workerId}, locked_until = ${lockedUntil},
            attempts = attempts + 1, updated_at = ${now}
      where (client_id, id) in (
        select client_id, id from jobs
@@ -131,21 +145,24 @@ export function listAttempts(db: Db, clientId: string, deliveryId: string) {
     .execute();
 }
 
-/**
- * Reserves the next send slot of an SMS sender, spacing sends `intervalMs` apart across
- * every worker process, in one statement so concurrent workers cannot take the same slot.
- * Returns when the reserved slot starts (epoch ms).
- */
-export async function reserveSenderSlot(
-  db: Db,
-  sender: string,
-  nowMs: number,
-  intervalMs: number,
-): Promise<number> {
-  const result = await sql<{ next_at_ms: number | string }>`
-    insert into sender_pacing (sender, next_at_ms) values (${sender}, ${nowMs + intervalMs})
-    on conflict (sender) do update
-      set next_at_ms = (case when sender_pacing.next_at_ms > ${nowMs} then sender_pacing.next_at_ms else ${nowMs} end) + ${intervalMs}
-    returning next_at_ms`.execute(db);
-  return Number(result.rows[0]!.next_at_ms) - intervalMs;
+/** A job's state, for a change that must know whether it is still waiting. */
+export function findJob(db: Db, clientId: string, id: string) {
+  return db
+    .selectFrom('jobs')
+    .select(['id', 'status'])
+    .where('client_id', '=', clientId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Brings a queued job forward to `at`; false when it is no longer queued. */
+export async function runJobAt(db: Db, clientId: string, id: string, at: string): Promise<boolean> {
+  const res = await db
+    .updateTable('jobs')
+    .set({ run_at: at, updated_at: at })
+    .where('client_id', '=', clientId)
+    .where('id', '=', id)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
+import type { PageRequest } from '../db/keyset.ts';
 import { keyset } from '../db/keyset.ts';
 import type { AccountsTable } from '../db/tables.ts';
-import type { PageRequest } from '../http/pagination.ts';
 import type { AccountFilters } from './accounts.schema.ts';
 
 export function findAccount(db: Db, clientId: string, id: string) {

@@ -1,0 +1,14 @@
+import type { Db } from '../db/client.ts';
+import { keyset, type PageRequest } from '../db/keyset.ts';
+import { preparedInsert } from '../db/prepared.ts';
+
+export const insertEventRow = preparedInsert('invite_events');
+
+export function listEvents(db: Db, clientId: string, inviteId: string, page: PageRequest) {
+  const q = db
+    .selectFrom('invite_events')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .where('invite_id', '=', inviteId);
+  return keyset(q, { createdAt: 'created_at', id: 'id' }, page).execute();
+}
