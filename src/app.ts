@@ -7,7 +7,7 @@ import { trackingRoutes } from './delivery/tracking.routes.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
 import { registerDocs } from './http/docs.ts';
-import { handleClientError, handleError } from './http/error-handler.ts';
+import { handleClientError, handleError, unsupportedMediaType } from './http/error-handler.ts';
 import { idempotency } from './http/idempotency.ts';
 import { authFailureGuard, limitRequestsPerKey } from './http/rate-limit.ts';
 import { documentBodyErrors } from './http/route-docs.ts';
@@ -68,7 +68,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       'request',
     );
   });
-  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ detail: 'Not found.' }));
+  app.setNotFoundHandler(async () => {
+    throw AppError.notFound();
+  });
 
   // Only JSON is accepted; an empty body (as clients send with re-send and revoke) is no body.
   app.removeAllContentTypeParsers();
@@ -85,12 +87,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   // sent with a stray Content-Type must still work).
   app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
     if (String(body) === '') return done(null, undefined);
-    done(
-      new AppError(415, {
-        detail: `Unsupported media type "${req.headers['content-type'] ?? ''}" in request.`,
-      }),
-      undefined,
-    );
+    done(unsupportedMediaType(req.headers['content-type']), undefined);
   });
 
   for (const schema of [
@@ -113,7 +110,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await sql`select 1`.execute(deps.db).catch(() => {
-      throw new AppError(503, { detail: 'Database unavailable.' });
+      throw AppError.detail('unavailable', 'Database unavailable.');
     });
     return { status: 'ok' };
   });
@@ -157,11 +154,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
         method: missing,
         url,
         schema: { hide: true },
-        handler: async (req, reply) =>
-          reply
-            .code(405)
-            .header('Allow', allow)
-            .send({ detail: `Method "${req.method}" not allowed.` }),
+        handler: async (req) => {
+          throw AppError.detail('method_not_allowed', `Method "${req.method}" not allowed.`, { Allow: allow });
+        },
       });
     }
   });

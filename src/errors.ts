@@ -3,33 +3,63 @@ import type { ErrorObject } from 'ajv';
 /** A field-error tree in the DRF shape: `{"field": ["msg"], "nested": {"field": ["msg"]}}`. */
 export type FieldErrors = { [key: string]: string[] | FieldErrors };
 
+/** Every kind of error the server answers with, and its HTTP status: the one status table. */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  request_timeout: 408,
+  conflict: 409,
+  gone: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_requests: 429,
+  header_fields_too_large: 431,
+  internal: 500,
+  unavailable: 503,
+} as const;
+export type ErrorKind = keyof typeof ERROR_STATUS;
+
+/** The HTTP status of an error kind. */
+export const statusOf = (kind: ErrorKind): number => ERROR_STATUS[kind];
+
 /**
  * The one application error. `body` is exactly what goes on the wire (CONTRACT.md):
  * `{"detail": "..."}` or a field-error tree.
  */
 export class AppError extends Error {
+  readonly statusCode: number;
+
   constructor(
-    readonly statusCode: number,
+    readonly kind: ErrorKind,
     readonly body: { detail: string } | FieldErrors,
     readonly headers: Record<string, string> = {},
   ) {
     super(typeof body.detail === 'string' ? body.detail : JSON.stringify(body));
+    this.statusCode = ERROR_STATUS[kind];
+  }
+
+  /** `{"detail": ...}` with the status of `kind`. */
+  static detail(kind: ErrorKind, detail: string, headers: Record<string, string> = {}): AppError {
+    return new AppError(kind, { detail }, headers);
   }
 
   static notFound(): AppError {
-    return new AppError(404, { detail: 'Not found.' });
+    return new AppError('not_found', { detail: 'Not found.' });
   }
 
   static badRequest(detail: string): AppError {
-    return new AppError(400, { detail });
+    return new AppError('bad_request', { detail });
   }
 
   static fields(errors: FieldErrors): AppError {
-    return new AppError(400, errors);
+    return new AppError('bad_request', errors);
   }
 
   static field(name: string, message: string): AppError {
-    return new AppError(400, { [name]: [message] });
+    return new AppError('bad_request', { [name]: [message] });
   }
 }
 

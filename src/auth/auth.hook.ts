@@ -13,7 +13,7 @@ declare module 'fastify' {
 const CHALLENGE = { 'WWW-Authenticate': 'Basic realm="api"' };
 
 function unauthorized(detail: string): AppError {
-  return new AppError(401, { detail }, CHALLENGE);
+  return AppError.detail('unauthorized', detail, CHALLENGE);
 }
 
 /**

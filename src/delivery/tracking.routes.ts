@@ -30,7 +30,7 @@ export async function trackingRoutes(app: FastifyInstance, deps: Deps): Promise<
         !token ||
         !verifyTwilioSignature(token, url, params, req.headers['x-twilio-signature'] as string | undefined)
       ) {
-        throw new AppError(403, { detail: 'Invalid Twilio signature.' });
+        throw AppError.detail('forbidden', 'Invalid Twilio signature.');
       }
       const id = parseUuid(req.params.id);
       if (id && typeof params.MessageStatus === 'string') {

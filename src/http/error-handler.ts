@@ -1,40 +1,52 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, fieldErrorsFromAjv } from '../errors.ts';
+import { AppError, type ErrorKind, fieldErrorsFromAjv, statusOf } from '../errors.ts';
 
-/** Maps every error to the contract's wire format; anything unexpected is a logged 500. */
-export function handleError(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) {
-  // Errors the router raises before any route (a malformed URL) skip the hooks that set these.
-  reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
-  if (error instanceof AppError) {
-    return reply.code(error.statusCode).headers(error.headers).send(error.body);
-  }
+/** The 415 of a body whose type the API does not read. */
+export function unsupportedMediaType(contentType: string | undefined): AppError {
+  return AppError.detail('unsupported_media_type', `Unsupported media type "${contentType ?? ''}" in request.`);
+}
+
+/** What Fastify's own errors are, in the contract's terms; null when nothing in particular. */
+function fromFastify(error: FastifyError, request: FastifyRequest): AppError | null {
   if (error.validation) {
     // A path id that is not a UUID cannot name anything.
-    if (error.validationContext === 'params') return reply.code(404).send({ detail: 'Not found.' });
-    return reply.code(400).send(fieldErrorsFromAjv(error.validation as never));
+    if (error.validationContext === 'params') return AppError.notFound();
+    return AppError.fields(fieldErrorsFromAjv(error.validation as never));
   }
   switch (error.code) {
     // A path the router cannot read (bad percent-encoding, an over-long id) names nothing.
     case 'FST_ERR_BAD_URL':
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return reply.code(404).send({ detail: 'Not found.' });
+      return AppError.notFound();
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return reply.code(415).send({
-        detail: `Unsupported media type "${request.headers['content-type'] ?? ''}" in request.`,
-      });
+      return unsupportedMediaType(request.headers['content-type']);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return reply.code(413).send({ detail: 'Request body is too large.' });
+      return AppError.detail('payload_too_large', 'Request body is too large.');
   }
-  const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500) return reply.code(status).send({ detail: error.message });
-  request.log.error({ err: error }, 'unhandled error');
-  return reply.code(500).send({ detail: 'A server error occurred.' });
+  return null;
 }
 
-const CLIENT_ERRORS: Record<string, [status: number, reason: string, detail: string]> = {
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'The request did not arrive in time.'],
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'The request headers are too large.'],
+/** Maps every error to the contract's wire format; anything unexpected is a logged 500. */
+export function handleError(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) {
+  // Errors the router raises before any route (a malformed URL) skip the hooks that set these.
+  reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
+  const known = error instanceof AppError ? error : fromFastify(error, request);
+  if (known) return reply.code(known.statusCode).headers(known.headers).send(known.body);
+  // Other client errors Fastify raises (its plugins' 4xx) keep their status and message.
+  const status = error.statusCode ?? statusOf('internal');
+  if (status >= 400 && status < 500) return reply.code(status).send({ detail: error.message });
+  request.log.error({ err: error }, 'unhandled error');
+  return reply.code(statusOf('internal')).send({ detail: 'A server error occurred.' });
+}
+
+const CLIENT_ERRORS: Record<string, [kind: ErrorKind, reason: string, detail: string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: ['request_timeout', 'Request Timeout', 'The request did not arrive in time.'],
+  HPE_HEADER_OVERFLOW: [
+    'header_fields_too_large',
+    'Request Header Fields Too Large',
+    'The request headers are too large.',
+  ],
 };
 
 /**
@@ -43,11 +55,12 @@ const CLIENT_ERRORS: Record<string, [status: number, reason: string, detail: str
  */
 export function handleClientError(err: Error & { code?: string }, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, reason, detail] = CLIENT_ERRORS[err.code ?? ''] ?? [
-    400,
+  const [kind, reason, detail] = CLIENT_ERRORS[err.code ?? ''] ?? [
+    'bad_request',
     'Bad Request',
     'Malformed request.',
   ];
+  const status = statusOf(kind);
   const body = JSON.stringify({ detail });
   if (socket.writable) {
     socket.write(

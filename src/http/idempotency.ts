@@ -76,9 +76,9 @@ async function claimOrWait(deps: Deps, clientId: string, key: string, hash: stri
     }
     if (row.state === 'done') return { replay: row };
     if (Date.now() >= deadline) {
-      throw new AppError(
-        409,
-        { detail: 'A request with this Idempotency-Key is still being processed. Try again later.' },
+      throw AppError.detail(
+        'conflict',
+        'A request with this Idempotency-Key is still being processed. Try again later.',
         { 'Retry-After': '1' },
       );
     }
@@ -124,8 +124,8 @@ export function idempotency(api: FastifyInstance, deps: Deps): void {
       'Makes the request safe to retry: the first answer for this key is replayed for 24 hours ' +
         '(with `Idempotent-Replayed: true`); the same key with a different request is a 400.',
     );
-    documentDetailResponse(route, 400, 'A bad request.');
-    documentDetailResponse(route, 409, 'A request with the same Idempotency-Key is still in progress.');
+    documentDetailResponse(route, 'bad_request', 'A bad request.');
+    documentDetailResponse(route, 'conflict', 'A request with the same Idempotency-Key is still in progress.');
   });
 
   api.addHook('preValidation', async (req, reply) => {

@@ -47,9 +47,9 @@ export function retryAfterSeconds(counts: repo.WindowCounts, elapsed: number, li
 }
 
 function throttled(seconds: number): AppError {
-  return new AppError(
-    429,
-    { detail: `Request was throttled. Expected available in ${seconds} seconds.` },
+  return AppError.detail(
+    'too_many_requests',
+    `Request was throttled. Expected available in ${seconds} seconds.`,
     { 'Retry-After': String(seconds) },
   );
 }
@@ -87,7 +87,7 @@ export function limitRequestsPerKey(api: FastifyInstance, deps: Deps): void {
   const limit = deps.config.RATE_LIMIT_PER_MINUTE;
   if (limit === 0) return;
   api.addHook('onRoute', (route) =>
-    documentDetailResponse(route, 429, 'Too many requests for this API key.'),
+    documentDetailResponse(route, 'too_many_requests', 'Too many requests for this API key.'),
   );
   const chunk = Math.max(1, Math.floor(limit / 200));
   const prune = pruner(deps);

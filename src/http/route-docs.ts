@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { RouteOptions } from 'fastify';
+import { type ErrorKind, statusOf } from '../errors.ts';
 import { Detail } from './schema.ts';
 
 type Schema = Record<string, unknown> & { hide?: boolean; response?: Record<string, unknown> };
@@ -9,7 +10,8 @@ type Schema = Record<string, unknown> & { hide?: boolean; response?: Record<stri
  * documents itself), so behaviour added by a hook shows in the OpenAPI document. The schema
  * object is replaced, not edited: routes share their response maps.
  */
-export function documentDetailResponse(route: RouteOptions, status: number, description: string): void {
+export function documentDetailResponse(route: RouteOptions, kind: ErrorKind, description: string): void {
+  const status = statusOf(kind);
   const schema = route.schema as Schema | undefined;
   if (!schema || schema.hide) return;
   if (schema.response?.[status]) return;
@@ -40,6 +42,6 @@ export function documentHeader(route: RouteOptions, name: string, description: s
 export function documentBodyErrors(route: RouteOptions): void {
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   if (methods.some((m) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(m))) {
-    documentDetailResponse(route, 400, 'The body is not valid JSON (`JSON parse error - ...`).');
+    documentDetailResponse(route, 'bad_request', 'The body is not valid JSON (`JSON parse error - ...`).');
   }
 }

@@ -1,41 +1,42 @@
+import { type ErrorKind, statusOf } from '../../errors.ts';
 import { escapeHtml as e } from '../../lib/html.ts';
 import type { Branding } from '../branding.ts';
 import type { PageProblem } from '../scope.ts';
 import { layout } from './layout.ts';
 
-const MESSAGES: Record<PageProblem, { status: number; title: string; text: string }> = {
+const MESSAGES: Record<PageProblem, { kind: ErrorKind; title: string; text: string }> = {
   not_found: {
-    status: 404,
+    kind: 'not_found',
     title: 'We couldn’t find this page',
     text: 'Check that the link is complete, or ask whoever sent it for a new one.',
   },
   expired: {
-    status: 410,
+    kind: 'gone',
     title: 'This invite has expired',
     text: 'The link is no longer active. If you still need to connect your account, ask whoever invited you to send a new invite.',
   },
   unauthorized: {
-    status: 401,
+    kind: 'unauthorized',
     title: 'This link is no longer valid',
     text: 'The session has expired or the link is incomplete. Go back to the app that opened it and try again.',
   },
   forbidden: {
-    status: 403,
+    kind: 'forbidden',
     title: 'This page has expired',
     text: 'For your security the form could not be sent. Go back, reload the page and try again.',
   },
   bad_request: {
-    status: 400,
+    kind: 'bad_request',
     title: 'That didn’t work',
     text: 'The page could not handle what was sent. Go back, reload the page and try again.',
   },
   too_large: {
-    status: 413,
+    kind: 'payload_too_large',
     title: 'That file is too large',
     text: 'Go back and choose a smaller file.',
   },
   error: {
-    status: 500,
+    kind: 'internal',
     title: 'Something went wrong',
     text: 'Please try again in a moment.',
   },
@@ -45,7 +46,7 @@ const MESSAGES: Record<PageProblem, { status: number; title: string; text: strin
 export function messagePage(problem: PageProblem, brand: Branding | null): { status: number; html: string } {
   const m = MESSAGES[problem];
   return {
-    status: m.status,
+    status: statusOf(m.kind),
     html: layout({
       title: m.title,
       brand,
