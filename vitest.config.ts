@@ -16,11 +16,17 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       {
+        // The pure rules (rendering, state machines, cursors, rate-limit arithmetic): no
+        // database, no processes; `npm run test:unit` runs them alone in a few seconds.
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+      },
+      {
         extends: true,
         test: {
           name: 'sqlite',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.postgres.test.ts'],
+          exclude: ['test/unit/**', 'test/**/*.postgres.test.ts'],
         },
       },
       {
@@ -30,6 +36,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           // The API fuzz runs once (30 s, sqlite project): its subject is the HTTP surface.
           exclude: [
+            'test/unit/**',
             'test/cli.test.ts',
             'test/delivery.crash.test.ts',
             'test/link.e2e.test.ts',

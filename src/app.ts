@@ -155,7 +155,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
         url,
         schema: { hide: true },
         handler: async (req) => {
-          throw AppError.detail('method_not_allowed', `Method "${req.method}" not allowed.`, { Allow: allow });
+          throw AppError.detail('method_not_allowed', `Method "${req.method}" not allowed.`, {
+            Allow: allow,
+          });
         },
       });
     }

@@ -73,7 +73,8 @@ export function addFieldError(tree: FieldErrors, path: string[], message: string
     if (next === undefined) node[key] = {};
     node = node[key] as FieldErrors;
   }
-  const last = keys[keys.length - 1]!;
+  const last = keys[keys.length - 1];
+  if (last === undefined) return;
   const existing = node[last];
   if (existing === undefined) node[last] = [message];
   else if (Array.isArray(existing) && !existing.includes(message)) existing.push(message);

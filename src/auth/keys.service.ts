@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../deps.ts';
+import { evictOldest } from '../lib/bounded.ts';
 import { newId } from '../lib/ids.ts';
 import * as repo from './keys.repo.ts';
 import { hashSecret, newSecret, sha256, verifySecret } from './secrets.ts';
@@ -98,7 +99,7 @@ class AuthCache {
 
   set(keyId: string, secret: string, principal: Principal, now: number): void {
     if (this.ttlMs <= 0) return;
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    if (this.entries.size >= this.maxEntries) evictOldest(this.entries);
     this.entries.set(keyId, { digest: sha256(secret), principal, expires: now + this.ttlMs });
   }
 

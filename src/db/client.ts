@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { sqlitePath } from '../config.ts';
+import { evictOldest } from '../lib/bounded.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './tables.ts';
 
@@ -22,7 +23,7 @@ function cachingStatements(sqlite: SQLite.Database, max = 500) {
       let stmt = cache.get(text);
       if (stmt) return stmt;
       stmt = sqlite.prepare(text);
-      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      if (cache.size >= max) evictOldest(cache);
       cache.set(text, stmt);
       return stmt;
     },

@@ -17,5 +17,7 @@ export async function reserveSenderSlot(
     on conflict (sender) do update
       set next_at_ms = (case when sender_pacing.next_at_ms > ${nowMs} then sender_pacing.next_at_ms else ${nowMs} end) + ${intervalMs}
     returning next_at_ms`.execute(db);
-  return Number(result.rows[0]!.next_at_ms) - intervalMs;
+  const row = result.rows[0];
+  if (!row) throw new Error('the sender slot was not returned');
+  return Number(row.next_at_ms) - intervalMs;
 }

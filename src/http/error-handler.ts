@@ -4,7 +4,10 @@ import { AppError, type ErrorKind, fieldErrorsFromAjv, statusOf } from '../error
 
 /** The 415 of a body whose type the API does not read. */
 export function unsupportedMediaType(contentType: string | undefined): AppError {
-  return AppError.detail('unsupported_media_type', `Unsupported media type "${contentType ?? ''}" in request.`);
+  return AppError.detail(
+    'unsupported_media_type',
+    `Unsupported media type "${contentType ?? ''}" in request.`,
+  );
 }
 
 /** What Fastify's own errors are, in the contract's terms; null when nothing in particular. */

@@ -125,7 +125,11 @@ export function idempotency(api: FastifyInstance, deps: Deps): void {
         '(with `Idempotent-Replayed: true`); the same key with a different request is a 400.',
     );
     documentDetailResponse(route, 'bad_request', 'A bad request.');
-    documentDetailResponse(route, 'conflict', 'A request with the same Idempotency-Key is still in progress.');
+    documentDetailResponse(
+      route,
+      'conflict',
+      'A request with the same Idempotency-Key is still in progress.',
+    );
   });
 
   api.addHook('preValidation', async (req, reply) => {

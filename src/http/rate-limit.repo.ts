@@ -70,7 +70,8 @@ export async function hit(
     ...statement,
     parameters,
   });
-  const row = rows[0]!;
+  const row = rows[0];
+  if (!row) throw new Error('the rate limit window was not returned');
   return { current: Number(row.count), previous: Number(row.previous ?? 0) };
 }
 

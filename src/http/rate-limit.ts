@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { evictOldest } from '../lib/bounded.ts';
 import * as repo from './rate-limit.repo.ts';
 import { documentDetailResponse } from './route-docs.ts';
 
@@ -109,7 +110,7 @@ export function limitRequestsPerKey(api: FastifyInstance, deps: Deps): void {
       // Requests that raced here pool what their chunks left over.
       const current = spare.get(bucket);
       const left = (current?.window === w.start ? current.left : 0) + fit - 1;
-      if (!current && spare.size >= 10_000) spare.delete(spare.keys().next().value!);
+      if (!current && spare.size >= 10_000) evictOldest(spare);
       spare.set(bucket, { window: w.start, left });
       return;
     }
@@ -150,7 +151,7 @@ export function authFailureGuard(deps: Deps): AuthFailureGuard | undefined {
       const counts = await repo.peek(deps.db, `auth:${req.ip}`, w.start, w.previous);
       prune(now, w.previous);
       if (withinLimit({ ...counts, current: counts.current + 1 }, w.elapsed, limit)) {
-        if (clean.size >= 10_000) clean.delete(clean.keys().next().value!);
+        if (clean.size >= 10_000) evictOldest(clean);
         clean.set(req.ip, now);
         return;
       }

@@ -10,7 +10,9 @@ export interface Recipient {
   phoneE164: string | null;
 }
 
-const blank = (v: string | null | undefined): boolean => v === undefined || v === null || v.trim() === '';
+const filled = (v: string | null | undefined): v is string =>
+  v !== undefined && v !== null && v.trim() !== '';
+const blank = (v: string | null | undefined): boolean => !filled(v);
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -33,8 +35,8 @@ export function resolveRecipient(raw: SendInviteRequest, errors: FieldErrors): R
   };
   let first = body.first_name?.trim() ?? '';
   let last = body.last_name?.trim() ?? '';
-  if ((!first || !last) && !blank(body.full_name)) {
-    const [head = '', ...rest] = body.full_name!.trim().split(/\s+/);
+  if ((!first || !last) && filled(body.full_name)) {
+    const [head = '', ...rest] = body.full_name.trim().split(/\s+/);
     if (!first) first = head;
     if (!last) last = rest.join(' ');
   }
@@ -45,8 +47,8 @@ export function resolveRecipient(raw: SendInviteRequest, errors: FieldErrors): R
   if (!last && blank(body.full_name)) add('last_name', missing(body.last_name));
 
   let phoneE164: string | null = null;
-  if (!blank(body.phone_number)) {
-    const parsed = parsePhoneNumberFromString(body.phone_number!, 'US');
+  if (filled(body.phone_number)) {
+    const parsed = parsePhoneNumberFromString(body.phone_number, 'US');
     if (parsed?.isValid()) phoneE164 = parsed.number;
     else add('phone_number', 'Enter a valid phone number.');
   }
@@ -57,8 +59,8 @@ export function resolveRecipient(raw: SendInviteRequest, errors: FieldErrors): R
   return {
     firstName: first,
     lastName: last,
-    email: blank(body.email) ? null : body.email!,
-    phoneNumber: blank(body.phone_number) ? null : body.phone_number!,
+    email: filled(body.email) ? body.email : null,
+    phoneNumber: filled(body.phone_number) ? body.phone_number : null,
     phoneE164,
   };
 }

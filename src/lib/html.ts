@@ -8,5 +8,5 @@ const ENTITIES: Record<string, string> = {
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  return value.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }

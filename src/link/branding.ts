@@ -27,7 +27,7 @@ function luminance(hex: string): number {
     const c = Number.parseInt(h.slice(i, i + 2), 16) / 255;
     return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
   });
-  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
 }
 
 const contrast = (a: number, b: number) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
@@ -58,11 +58,13 @@ export async function brandingFor(db: Db, invite: InvitesTable | null, publicUrl
   const sp = o?.success_page;
   const pc = t?.page_config;
   let button: Branding['success']['button'] = null;
-  if (pick(sp?.button_text)) {
+  const buttonText = pick(sp?.button_text);
+  const templateButton = pc?.page_success_show_button ? pick(pc.page_success_button) : undefined;
+  if (buttonText) {
     const url = pick(sp?.button_url);
-    button = { text: sub(sp!.button_text!), url: url && HTTP_URL.test(url) ? url : null };
-  } else if (pc?.page_success_show_button && pick(pc.page_success_button)) {
-    button = { text: sub(pc.page_success_button!), url: null };
+    button = { text: sub(buttonText), url: url && HTTP_URL.test(url) ? url : null };
+  } else if (templateButton) {
+    button = { text: sub(templateButton), url: null };
   }
   const logo = pick(o?.brand?.logo, t?.logo_url);
   return {

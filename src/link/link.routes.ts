@@ -60,7 +60,8 @@ function flowRoutes(app: FastifyInstance, deps: Deps, p: string, scopeOf: ScopeO
   app.get<Req>(`${p}/items`, async (req, reply) => {
     const scope = await scopeOf(req);
     const all = offeredItems(scope);
-    if (all.length === 1) return reply.redirect(href(scope, `/items/${all[0]!.id}`));
+    const [only] = all;
+    if (all.length === 1 && only) return reply.redirect(href(scope, `/items/${only.id}`));
     const query = String(req.query.q ?? '').slice(0, 100);
     const items = searchItems(all, query);
     const page = itemsPage(await brand(deps, scope), {
@@ -78,7 +79,7 @@ function flowRoutes(app: FastifyInstance, deps: Deps, p: string, scopeOf: ScopeO
 
   app.get<Req>(`${p}/items/:itemId`, async (req, reply) => {
     const scope = await scopeOf(req);
-    const item = offeredItem(scope, req.params.itemId!);
+    const item = offeredItem(scope, req.params.itemId ?? '');
     const page = loginPage(await brand(deps, scope), {
       item,
       action: href(scope, `/items/${item.id}/login`),
@@ -96,7 +97,7 @@ function flowRoutes(app: FastifyInstance, deps: Deps, p: string, scopeOf: ScopeO
   app.post<Req>(`${p}/items/:itemId/login`, async (req, reply) => {
     const scope = await scopeOf(req);
     await requireCsrf(deps, scope, req, field(req.body, '_csrf'));
-    const item = offeredItem(scope, req.params.itemId!);
+    const item = offeredItem(scope, req.params.itemId ?? '');
     const result = await submitCredentials(
       deps,
       scope,
@@ -111,7 +112,7 @@ function flowRoutes(app: FastifyInstance, deps: Deps, p: string, scopeOf: ScopeO
 
   app.get<Req>(`${p}/accounts/:accountId/verify`, async (req, reply) => {
     const scope = await scopeOf(req);
-    const account = await accountOf(deps, scope, req.params.accountId!);
+    const account = await accountOf(deps, scope, req.params.accountId ?? '');
     if (account.status === 'connected') return reply.redirect(href(scope, '/success'));
     if (account.status !== 'connecting') return reply.redirect(href(scope, `/items/${account.item_id}`));
     const page = verifyPage(await brand(deps, scope), {
@@ -126,7 +127,7 @@ function flowRoutes(app: FastifyInstance, deps: Deps, p: string, scopeOf: ScopeO
   app.post<Req>(`${p}/accounts/:accountId/verify`, async (req, reply) => {
     const scope = await scopeOf(req);
     await requireCsrf(deps, scope, req, field(req.body, '_csrf'));
-    const id = req.params.accountId!;
+    const id = req.params.accountId ?? '';
     const outcome = await submitCode(deps, scope, id, field(req.body, 'code'));
     if (outcome === 'connected') return seeOther(reply, href(scope, '/success'));
     if (outcome === 'wrong_code')

@@ -70,7 +70,7 @@ export function renderEmail(ctx: RenderContext): RenderedEmail {
       '',
       [r.heading, r.text]
         .filter(Boolean)
-        .map((s) => sub(s!))
+        .map((s) => sub(s ?? ''))
         .join(': '),
     ]),
     '',

@@ -41,14 +41,14 @@ export function verifyUserToken(
   deps: Pick<Deps, 'clock' | 'userTokenKey'>,
   token: string,
 ): UserTokenClaims | null {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== HEADER) return null;
-  const expected = createHmac('sha256', deps.userTokenKey).update(`${parts[0]}.${parts[1]}`).digest();
-  const given = Buffer.from(parts[2]!, 'base64url');
+  const [header, payload, signature, ...extra] = token.split('.');
+  if (header !== HEADER || payload === undefined || signature === undefined || extra.length > 0) return null;
+  const expected = createHmac('sha256', deps.userTokenKey).update(`${header}.${payload}`).digest();
+  const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   let claims: Record<string, unknown>;
   try {
-    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
   } catch {
     return null;
   }

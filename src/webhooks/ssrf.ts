@@ -45,8 +45,8 @@ function v6ToBigInt(ip: string): bigint {
   let text = ip;
   // A trailing dotted quad (::ffff:1.2.3.4) is the last 32 bits.
   const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (quad) {
-    const v4 = v4ToBigInt(quad[1]!);
+  if (quad?.[1]) {
+    const v4 = v4ToBigInt(quad[1]);
     text = `${text.slice(0, quad.index)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
   }
   const [head = '', tail] = text.split('::');
@@ -141,11 +141,11 @@ export function guardedLookup(
     if (err) return callback(err, '');
     const bad = addresses.find((a) => isBlockedAddress(a.address));
     if (bad) return callback(new BlockedAddressError(hostname, bad.address), '');
-    if (addresses.length === 0) {
+    const first = addresses[0];
+    if (!first) {
       return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '');
     }
     if (options.all) return callback(null, addresses);
-    const first = addresses[0]!;
     callback(null, first.address, first.family);
   });
 }
