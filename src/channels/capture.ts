@@ -13,6 +13,7 @@ import {
 export interface CapturedMessage {
   client_id: string;
   id: string;
+  /** null for messages that are not an invite delivery (e.g. completion notices). */
   delivery_id: string | null;
   channel: 'email' | 'sms';
   to_address: string;

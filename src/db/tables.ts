@@ -2,6 +2,8 @@
  * Row types of the database. Timestamps are ISO 8601 strings (lexically ordered), JSON
  * columns are text. Every tenant table leads its keys with client_id.
  */
+import type { CapturedMessage } from '../channels/capture.ts';
+
 export interface ClientsTable {
   id: string;
   name: string;
@@ -142,21 +144,8 @@ export interface SenderPacingTable {
   next_at_ms: number;
 }
 
-export interface OutboxMessagesTable {
-  client_id: string;
-  id: string;
-  /** null for messages that are not an invite delivery (e.g. completion notices). */
-  delivery_id: string | null;
-  channel: 'email' | 'sms';
-  to_address: string;
-  from_address: string | null;
-  reply_to: string | null;
-  message_id: string | null;
-  subject: string | null;
-  text_body: string;
-  html_body: string | null;
-  created_at: string;
-}
+/** What the capture channels keep, as they describe it. */
+export type OutboxMessagesTable = CapturedMessage;
 
 export type AccountStatus = 'connecting' | 'connected' | 'error';
 

@@ -11,7 +11,9 @@ export const InviteEvent = Type.Object(
         '`invite.completed`, `invite.revoked`, and `invite.resent`. Delivery changes (`data.delivery` names it): ' +
         '`delivery.sent` (the provider accepted the message), `delivery.delivered`, `delivery.opened`, ' +
         '`delivery.undelivered`. Recipient actions in Link: `account.connected`, `document.uploaded`, ' +
-        '`response_form.submitted`.',
+        '`response_form.submitted`. Webhooks name the same events `<thing>s.<change>` (`invites.completed`), ' +
+        'except that delivery changes are `invites.delivery_updated` and `invite.resent` is `invites.sent`; ' +
+        'documents and response forms are not sent as webhooks.',
       examples: ['invite.initiated'],
     }),
     data: Type.Object(

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import { type Db, isPostgres } from '../db/client.ts';
 import { preparedInsert } from '../db/prepared.ts';
-import type { JobStatus, JobsTable } from '../db/tables.ts';
+import type { JobsTable } from '../db/tables.ts';
 import { newId } from '../lib/ids.ts';
 import type { JobKind, JobPayload } from './jobs.ts';
+import type { Settlement } from './settle.ts';
 import type { JobTx } from './transact.ts';
 
 const insertJob = preparedInsert('jobs');
@@ -58,13 +59,15 @@ export async function claimDue(
   // PostgreSQL: rows another worker is claiming right now are skipped, not waited for.
   // SQLite: one writer at a time, so the statement alone is enough.
   const skipLocked = isPostgres(db) ? sql`for update skip locked` : sql``;
+  // Inside CASE, PostgreSQL reads a parameter as text unless told it is a time.
+  const time = (v: string) => (isPostgres(db) ? sql`cast(${v} as timestamptz)` : sql`${v}`);
   const lockedUntil =
     leaseUntil.byKind.length === 0
-      ? sql`${leaseUntil.default}`
+      ? time(leaseUntil.default)
       : sql`case ${sql.join(
-          leaseUntil.byKind.map(([kind, until]) => sql`when kind = ${kind} then ${until}`),
+          leaseUntil.byKind.map(([kind, until]) => sql`when kind = ${kind} then ${time(until)}`),
           sql` `,
-        )} else ${leaseUntil.default} end`;
+        )} else ${time(leaseUntil.default)} end`;
   const result = await sql<JobsTable>`
     update jobs
        set status = 'running', locked_by = ${workerId}, locked_until = ${lockedUntil},
@@ -86,13 +89,7 @@ export async function settleJob(
   db: Db,
   job: Pick<JobsTable, 'client_id' | 'id'>,
   workerId: string,
-  change: {
-    status: JobStatus;
-    run_at?: string;
-    last_error?: string | null;
-    attempts?: number;
-    payload?: string;
-  },
+  change: Settlement['change'],
   now: string,
 ): Promise<boolean> {
   const res = await db
