@@ -7,7 +7,7 @@ import { recordInviteEvent } from '../invites/invite-events.service.ts';
 import { findInvite } from '../invites/invites.repo.ts';
 import { deliveryLinks } from '../lib/links.ts';
 import { smsCost } from '../lib/sms-segments.ts';
-import type { ClaimedJob, JobHandler, JobOutcome, JobPayload } from '../queue/jobs.ts';
+import type { ClaimedJob, JobHandler, JobOutcome, JobPayload, JobRef } from '../queue/jobs.ts';
 import { transactAndWake } from '../queue/transact.ts';
 import { renderEmail, renderSms } from '../templates/render.ts';
 import { renderContextFor } from '../templates/render-context.ts';
@@ -19,14 +19,13 @@ type Job = ClaimedJob<'delivery.send'>;
 type Outcome = JobOutcome<JobPayload<'delivery.send'>>;
 
 /** The send failed for good: the delivery is undelivered, and its invite's history says why. */
-async function markUndelivered(deps: Deps, job: Job, deliveryId: string, reason: string): Promise<void> {
+async function markUndelivered(deps: Deps, job: JobRef, deliveryId: string, reason: string): Promise<void> {
   const at = deps.clock.now().toISOString();
   await transactAndWake(deps, async (trx) => {
+    const sending = { last_error: reason, next_attempt_at: null, attempts: job.attempts };
+    await updateDelivery(trx, job.client_id, deliveryId, sending);
     const moved = await transitionDelivery(trx, job.client_id, deliveryId, 'undelivered', {
       status_detail: reason,
-      last_error: reason,
-      next_attempt_at: null,
-      attempts: job.attempts,
       updated_at: at,
     });
     if (!moved || !job.invite_id) return;

@@ -81,13 +81,16 @@ export type ClaimedJob<K extends JobKind = JobKind> = Omit<JobsTable, 'kind' | '
   payload: JobPayload<K>;
 };
 
+/** A job as its hooks see it: which job, not its payload (which may be what failed). */
+export type JobRef = Omit<JobsTable, 'payload'>;
+
 /** What a worker does with a job of kind `K`. */
 export interface JobHandler<K extends JobKind> {
   run(deps: Deps, job: ClaimedJob<K>): Promise<JobOutcome<JobPayload<K>>>;
   /** The job will run again at `at`. */
-  onRetry?(deps: Deps, job: ClaimedJob<K>, at: Date, error: string): Promise<void>;
-  /** The job failed for good: refused, or out of retries. */
-  onDead?(deps: Deps, job: ClaimedJob<K>, error: string): Promise<void>;
+  onRetry?(deps: Deps, job: JobRef, at: Date, error: string): Promise<void>;
+  /** The job failed for good: refused, out of retries, or its payload was not of its kind. */
+  onDead?(deps: Deps, job: JobRef, error: string): Promise<void>;
 }
 
 /** A handler for every kind: leaving one out is a compile error. */

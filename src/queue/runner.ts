@@ -125,7 +125,8 @@ export class Worker {
     const t0 = performance.now();
     const read = readJob(row);
     // Each handler was checked against its own kind in JobCatalog; here one signature serves all.
-    const handler = read.job ? (this.handlers[read.job.kind] as JobHandler<JobKind>) : undefined;
+    const kind = isJobKind(row.kind) ? row.kind : null;
+    const handler = kind ? (this.handlers[kind] as JobHandler<JobKind>) : undefined;
     let outcome: JobOutcome;
     try {
       outcome =
@@ -138,7 +139,7 @@ export class Worker {
     }
     const duration = Math.round(performance.now() - t0);
     const now = deps.clock.now();
-    const schedule = read.job ? jobType(read.job.kind).retrySchedule : [];
+    const schedule = kind ? jobType(kind).retrySchedule : [];
     const s = settlementOf(outcome, row.attempts, schedule, now);
     const held = await deps.db.transaction().execute(async (trx) => {
       await insertAttempt(trx, {
@@ -162,16 +163,19 @@ export class Worker {
       deps.log.warn({ job: row.id, kind: row.kind }, 'lease lost before the job was settled');
       return;
     }
-    if (!read.job || !handler || !s.hook) return;
-    if (s.hook.kind === 'retry') await handler.onRetry?.(deps, read.job, s.hook.at, s.hook.error);
-    else await handler.onDead?.(deps, read.job, s.hook.error);
+    if (!handler || !s.hook) return;
+    const { payload: _payload, ...ref } = row;
+    if (s.hook.kind === 'retry') await handler.onRetry?.(deps, ref, s.hook.at, s.hook.error);
+    else await handler.onDead?.(deps, ref, s.hook.error);
   }
 }
 
 /** A claimed row as its kind declares it, or why it cannot run. */
+const isJobKind = (kind: string): kind is JobKind => (JOB_KIND_NAMES as string[]).includes(kind);
+
 function readJob(row: JobsTable): { job: ClaimedJob; error?: never } | { job?: never; error: string } {
-  if (!(JOB_KIND_NAMES as string[]).includes(row.kind)) return { error: `unknown job kind ${row.kind}` };
-  const kind = row.kind as JobKind;
+  const kind = row.kind;
+  if (!isJobKind(kind)) return { error: `unknown job kind ${kind}` };
   let payload: unknown;
   try {
     payload = JSON.parse(row.payload);
