@@ -32,6 +32,7 @@ export const ConfigSchema = Type.Object({
   TWILIO_API_URL: Type.String({ pattern: '^https?://', default: 'https://api.twilio.com' }),
   SMS_RATE_PER_SECOND: Type.Number({ exclusiveMinimum: 0, maximum: 1000, default: 1 }),
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
+  WEBHOOK_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
   WORKER_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000 }),
   WORKER_LEASE_SECONDS: Type.Integer({ minimum: 5, maximum: 3600, default: 60 }),
   SHUTDOWN_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 10 }),

@@ -38,6 +38,7 @@ function configFrom(opts: Record<string, string | boolean | undefined>): Config 
 function startWorker(deps: Deps): Worker {
   const worker = new Worker(deps, JOB_KINDS, {
     concurrency: deps.config.WORKER_CONCURRENCY,
+    webhookConcurrency: deps.config.WEBHOOK_CONCURRENCY,
     pollMs: deps.config.WORKER_POLL_MS,
     leaseMs: deps.config.WORKER_LEASE_SECONDS * 1000,
   });

@@ -15,12 +15,14 @@ const MESSAGE_COMMANDS = new Set(['RCPT TO', 'DATA']);
 /**
  * Pooled, with timeouts well inside the worker's lease (60 s by default): a hung send must
  * fail and be retried by its own worker, not be taken over and sent twice while it still
- * runs. Settings already in the URL win.
+ * runs. As many connections as the worker runs sends, so every claimed message can start at
+ * once instead of queueing inside the pool. Settings already in the URL win.
  */
-function withDefaults(url: string): string {
+function withDefaults(url: string, connections: number): string {
   const u = new URL(url);
   const defaults = {
     pool: 'true',
+    maxConnections: String(connections),
     connectionTimeout: '10000',
     greetingTimeout: '10000',
     socketTimeout: '30000',
@@ -30,8 +32,8 @@ function withDefaults(url: string): string {
 }
 
 /** Email through an SMTP server (smtp:// or smtps:// with credentials in the URL), over a connection pool. */
-export function smtpEmail(url: string, from: string): EmailChannel {
-  const transport = nodemailer.createTransport(withDefaults(url));
+export function smtpEmail(url: string, from: string, connections = 5): EmailChannel {
+  const transport = nodemailer.createTransport(withDefaults(url, connections));
   return {
     name: 'smtp',
     async send(m: EmailMessage): Promise<Accepted> {

@@ -97,10 +97,14 @@ export interface DeliveriesTable {
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'dead' | 'cancelled';
 
+/** Jobs of one lane never wait for another's: messages to recipients, and webhooks. */
+export type JobLane = 'messages' | 'webhooks';
+
 export interface JobsTable {
   client_id: string;
   id: string;
   kind: string;
+  lane: JobLane;
   invite_id: string | null;
   delivery_id: string | null;
   payload: string;

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { Config } from '../config.ts';
-import type { JobsTable } from '../db/tables.ts';
+import type { JobLane, JobsTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 
 /** What running a job came to. `P` is the job's payload, which a deferral may change. */
@@ -34,6 +34,8 @@ export const WEBHOOK_RETRY_SCHEDULE = [...MESSAGE_RETRY_SCHEDULE, 15 * 3600 * s]
 export const LEASE_MS = 60 * s;
 
 interface JobType {
+  /** Which of the worker's pools runs it: messages never wait behind webhooks. */
+  lane: JobLane;
   /** Checked when the job is claimed: a job whose payload does not match fails with the reason. */
   payload: ReturnType<typeof Type.Object>;
   /** Waits before each retry; after the last one the job is dead-lettered. */
@@ -49,16 +51,19 @@ interface JobType {
 export const JOB_TYPES = {
   /** Sends one invite delivery (email or SMS). `slot`: an SMS send slot already reserved (epoch ms). */
   'delivery.send': {
+    lane: 'messages',
     payload: Type.Object({ slot: Type.Optional(Type.Number()), slotAttempt: Type.Optional(Type.Integer()) }),
     retrySchedule: MESSAGE_RETRY_SCHEDULE,
   },
   /** Tells one reply_to address that the recipient completed the invite. */
   'invite.completed_notice': {
+    lane: 'messages',
     payload: Type.Object({ to: Type.String({ minLength: 1 }) }),
     retrySchedule: MESSAGE_RETRY_SCHEDULE,
   },
   /** Sends one webhook delivery; `once`: a single attempt (a test event, a manual retry). */
   'webhook.send': {
+    lane: 'webhooks',
     payload: Type.Object({ once: Type.Optional(Type.Boolean()) }),
     retrySchedule: WEBHOOK_RETRY_SCHEDULE,
     // A receiver may take the whole timeout to answer: the claim must outlast it.
@@ -70,6 +75,7 @@ export type JobKind = keyof typeof JOB_TYPES;
 export type JobPayload<K extends JobKind> = Static<(typeof JOB_TYPES)[K]['payload']>;
 
 export const JOB_KIND_NAMES = Object.keys(JOB_TYPES) as JobKind[];
+export const JOB_LANES: readonly JobLane[] = ['messages', 'webhooks'];
 
 export function jobType(kind: JobKind): JobType {
   return JOB_TYPES[kind];

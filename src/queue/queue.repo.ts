@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import { type Db, isPostgres } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import { preparedInsert } from '../db/prepared.ts';
-import type { JobsTable } from '../db/tables.ts';
+import type { JobLane, JobsTable } from '../db/tables.ts';
 import { newId } from '../lib/ids.ts';
-import type { JobKind, JobPayload } from './jobs.ts';
+import { type JobKind, type JobPayload, jobType } from './jobs.ts';
 import type { Settlement } from './settle.ts';
 import type { JobTx } from './transact.ts';
 
@@ -29,6 +29,7 @@ export async function queueJob<K extends JobKind>(
   await insertJob(db, {
     ...job,
     kind,
+    lane: jobType(kind).lane,
     id,
     payload: JSON.stringify(job.payload),
     status: 'queued',
@@ -43,46 +44,6 @@ export async function queueJob<K extends JobKind>(
   return id;
 }
 export const insertAttempt = preparedInsert('job_attempts');
-
-/**
- * Takes up to `limit` due jobs for `workerId`, each held until its kind's time in
- * `leaseUntil` (or `leaseUntil.default`): queued jobs whose time has come, and running
- * jobs whose lease ran out (their worker died). Each claim counts an attempt.
- */
-export async function claimDue(
-  db: Db,
-  workerId: string,
-  now: string,
-  leaseUntil: { default: string; byKind: [kind: string, until: string][] },
-  limit: number,
-): Promise<JobsTable[]> {
-  // PostgreSQL: rows another worker is claiming right now are skipped, not waited for.
-  // SQLite: one writer at a time, so the statement alone is enough.
-  const skipLocked = isPostgres(db) ? sql`for update skip locked` : sql``;
-  // Inside CASE, PostgreSQL reads a parameter as text unless told it is a time.
-  const time = (v: string) => (isPostgres(db) ? sql`cast(${v} as timestamptz)` : sql`${v}`);
-  const lockedUntil =
-    leaseUntil.byKind.length === 0
-      ? time(leaseUntil.default)
-      : sql`case ${sql.join(
-          leaseUntil.byKind.map(([kind, until]) => sql`when kind = ${kind} then ${time(until)}`),
-          sql` `,
-        )} else ${time(leaseUntil.default)} end`;
-  const result = await sql<JobsTable>`
-    update jobs
-       set status = 'running', locked_by = ${workerId}, locked_until = ${lockedUntil},
-           attempts = attempts + 1, updated_at = ${now}
-     where (client_id, id) in (
-       select client_id, id from jobs
-        where (status = 'queued' and run_at <= ${now})
-           or (status = 'running' and locked_until < ${now})
-        order by run_at, id
-        limit ${limit}
-        ${skipLocked})
-    returning *`.execute(db);
-  // RETURNING follows no order (PostgreSQL's differs from SQLite's); run them oldest first.
-  return result.rows.sort((a, b) => cmp(a.run_at, b.run_at) || cmp(a.id, b.id));
-}
 
 /** Ends or reschedules a claimed job; only the worker holding it may. */
 export async function settleJob(
@@ -102,8 +63,6 @@ export async function settleJob(
   return Number(res.numUpdatedRows) > 0;
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /** Cancels the invite's jobs that no worker has taken yet; returns the deliveries they were for. */
 export async function cancelQueuedJobs(
   db: Db,
@@ -122,12 +81,13 @@ export async function cancelQueuedJobs(
   return rows.flatMap((r) => (r.delivery_id ? [r.delivery_id] : []));
 }
 
-/** When the next job falls due (or a lease runs out), for the worker's sleep. */
-export async function nextDueAt(db: Db): Promise<string | null> {
+/** When the lane's next job falls due, for the worker's sleep (index `jobs_next`). */
+export async function nextDueAt(db: Db, lane: JobLane): Promise<string | null> {
   const row = await db
     .selectFrom('jobs')
     .select((eb) => eb.fn.min('run_at').as('at'))
     .where('status', '=', 'queued')
+    .where('lane', '=', lane)
     .executeTakeFirst();
   return (row?.at as string | null | undefined) ?? null;
 }
@@ -162,4 +122,22 @@ export async function runJobAt(db: Db, clientId: string, id: string, at: string)
     .where('status', '=', 'queued')
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
+}
+
+/**
+ * Deletes up to `batch` jobs that finished (done or cancelled) before `before`: their
+ * attempt rows keep the history, and the table stays the size of recent work. Dead-lettered
+ * jobs stay for operators. Indexes `jobs_done` and `jobs_cancelled`. Returns how many went.
+ */
+export async function pruneFinishedJobs(db: Db, before: string, batch: number): Promise<number> {
+  let deleted = 0;
+  for (const status of ['done', 'cancelled'] as const) {
+    const res = await sql`
+      delete from jobs where (client_id, id) in (
+        select client_id, id from jobs where status = ${status} and updated_at < ${before} limit ${batch})`.execute(
+      db,
+    );
+    deleted += Number(res.numAffectedRows ?? 0);
+  }
+  return deleted;
 }

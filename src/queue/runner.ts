@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
 import { Value } from '@sinclair/typebox/value';
-import type { JobsTable } from '../db/tables.ts';
+import type { JobLane, JobsTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { newId } from '../lib/ids.ts';
 import {
   type ClaimedJob,
   JOB_KIND_NAMES,
+  JOB_LANES,
   type JobCatalog,
   type JobHandler,
   type JobKind,
@@ -13,37 +14,79 @@ import {
   jobType,
   LEASE_MS,
 } from './jobs.ts';
-import { claimDue, insertAttempt, nextDueAt, settleJob } from './queue.repo.ts';
+import { type ClaimCursor, claimDue, type LeaseUntil, renewLeases } from './claim.repo.ts';
+import { insertAttempt, nextDueAt, pruneFinishedJobs, settleJob } from './queue.repo.ts';
 import { settlementOf } from './settle.ts';
 
 export interface WorkerOptions {
+  /** Jobs of the messages lane (emails, texts, notices) run at once. */
   concurrency: number;
+  /** Webhook jobs run at once, beside the messages: a slow receiver never holds up a message. */
+  webhookConcurrency?: number;
   /** Longest sleep between looks at the queue; an in-process enqueue wakes the worker at once. */
   pollMs: number;
   /** How long a claimed job is held before another worker may take it (LEASE_MS by default). */
   leaseMs?: number;
 }
 
+/** Done and cancelled jobs stay this long for inspection; their attempt rows stay for good. */
+const FINISHED_RETENTION_MS = 3600_000;
+const PRUNE_EVERY_MS = 60_000;
+const PRUNE_BATCH = 1000;
+const PRUNE_BATCHES = 20;
+
+interface Lane {
+  name: JobLane;
+  concurrency: number;
+  inFlight: Set<Promise<void>>;
+  timer: NodeJS.Timeout | null;
+  ticking: Promise<void> | null;
+  cursor: ClaimCursor;
+}
+
 /**
- * Claims due jobs with a lease, runs them with bounded concurrency and records every
- * attempt. At-least-once: a worker that dies mid-job loses its lease and the job runs again.
+ * Claims due jobs with a lease, runs them with bounded concurrency per lane and records
+ * every attempt. At-least-once: a worker that dies mid-job loses its lease and the job runs
+ * again; a live worker renews the leases of what it runs, so a slow send is never taken over.
  */
 export class Worker {
   readonly id = `${hostname()}:${process.pid}:${newId().slice(-8)}`;
-  private readonly inFlight = new Set<Promise<void>>();
-  private timer: NodeJS.Timeout | null = null;
-  private ticking: Promise<void> | null = null;
+  private readonly lanes: Lane[];
+  private heartbeat: NodeJS.Timeout | null = null;
+  private pruning: NodeJS.Timeout | null = null;
   private running = false;
 
   constructor(
     private readonly deps: Deps,
     private readonly handlers: JobCatalog,
     private readonly opts: WorkerOptions,
-  ) {}
+  ) {
+    const sizes: Record<JobLane, number> = {
+      messages: opts.concurrency,
+      webhooks: opts.webhookConcurrency ?? Math.max(1, Math.floor(opts.concurrency / 2)),
+    };
+    this.lanes = JOB_LANES.map((name) => ({
+      name,
+      concurrency: sizes[name],
+      inFlight: new Set(),
+      timer: null,
+      ticking: null,
+      cursor: { client: '' },
+    }));
+  }
+
+  private get leaseMs(): number {
+    return this.opts.leaseMs ?? LEASE_MS;
+  }
 
   start(): void {
     this.running = true;
     this.deps.queueSignal.on('enqueued', this.wake);
+    // Renewed well before it runs out, so a late renewal still lands in time.
+    this.heartbeat = setInterval(this.renew, Math.max(1000, Math.floor(this.leaseMs / 3)));
+    this.heartbeat.unref();
+    this.pruning = setInterval(this.prune, PRUNE_EVERY_MS);
+    this.pruning.unref();
     this.wake();
   }
 
@@ -51,72 +94,97 @@ export class Worker {
   async stop(graceMs: number): Promise<void> {
     this.running = false;
     this.deps.queueSignal.off('enqueued', this.wake);
-    if (this.timer) clearTimeout(this.timer);
-    await this.ticking;
+    for (const lane of this.lanes) if (lane.timer) clearTimeout(lane.timer);
+    await Promise.all(this.lanes.map((l) => l.ticking));
     const grace = new Promise((r) => setTimeout(r, graceMs).unref());
-    await Promise.race([Promise.all(this.inFlight), grace]);
+    await Promise.race([Promise.all(this.lanes.flatMap((l) => [...l.inFlight])), grace]);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.pruning) clearInterval(this.pruning);
   }
 
   /** Runs due jobs until none is due and none is in flight (for tests and tools). */
   async drain(): Promise<void> {
     for (;;) {
-      const claimed = await this.claimAndRun();
-      await Promise.all(this.inFlight);
-      if (claimed === 0 && this.inFlight.size === 0) return;
+      let claimed = 0;
+      for (const lane of this.lanes) claimed += await this.claimAndRun(lane);
+      await Promise.all(this.lanes.flatMap((l) => [...l.inFlight]));
+      if (claimed === 0 && this.lanes.every((l) => l.inFlight.size === 0)) return;
     }
   }
 
   private readonly wake = (): void => {
-    if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (!this.ticking) this.ticking = this.tick().finally(() => (this.ticking = null));
+    for (const lane of this.lanes) this.wakeLane(lane);
   };
 
-  private async tick(): Promise<void> {
+  private wakeLane(lane: Lane): void {
+    if (!this.running) return;
+    if (lane.timer) clearTimeout(lane.timer);
+    lane.timer = null;
+    if (!lane.ticking) lane.ticking = this.tick(lane).finally(() => (lane.ticking = null));
+  }
+
+  private readonly renew = (): void => {
+    if (this.lanes.every((l) => l.inFlight.size === 0)) return;
+    renewLeases(this.deps.db, this.id, this.leaseUntil(this.deps.clock.now())).catch((err) =>
+      this.deps.log.warn({ err }, 'worker could not renew its leases'),
+    );
+  };
+
+  /** Finished jobs older than the retention leave the table, a bounded number of batches at a time. */
+  private readonly prune = (): void => {
+    const before = new Date(this.deps.clock.now().getTime() - FINISHED_RETENTION_MS).toISOString();
+    const pass = async () => {
+      for (let i = 0; i < PRUNE_BATCHES; i++) {
+        if ((await pruneFinishedJobs(this.deps.db, before, PRUNE_BATCH)) < PRUNE_BATCH) return;
+      }
+    };
+    pass().catch((err) => this.deps.log.warn({ err }, 'worker could not prune finished jobs'));
+  };
+
+  private async tick(lane: Lane): Promise<void> {
     let claimed = 0;
     try {
-      claimed = await this.claimAndRun();
+      claimed = await this.claimAndRun(lane);
     } catch (err) {
-      this.deps.log.error({ err }, 'worker could not claim jobs');
+      this.deps.log.error({ err, lane: lane.name }, 'worker could not claim jobs');
     }
     if (!this.running) return;
     // A full batch suggests more is waiting; otherwise sleep until the next job is due.
     let delay = this.opts.pollMs;
-    if (claimed > 0 && this.inFlight.size < this.opts.concurrency) delay = 0;
+    if (claimed > 0 && lane.inFlight.size < lane.concurrency) delay = 0;
     else if (claimed === 0) {
-      const next = await nextDueAt(this.deps.db).catch(() => null);
+      const next = await nextDueAt(this.deps.db, lane.name).catch(() => null);
       if (next)
         delay = Math.max(0, Math.min(delay, new Date(next).getTime() - this.deps.clock.now().getTime()));
     }
-    this.timer = setTimeout(this.wake, delay);
+    lane.timer = setTimeout(() => this.wakeLane(lane), delay);
   }
 
-  private async claimAndRun(): Promise<number> {
-    const free = this.opts.concurrency - this.inFlight.size;
+  private async claimAndRun(lane: Lane): Promise<number> {
+    const free = lane.concurrency - lane.inFlight.size;
     if (free <= 0) return 0;
     const now = this.deps.clock.now();
-    const jobs = await claimDue(this.deps.db, this.id, now.toISOString(), this.leaseUntil(now), free);
+    const at = now.toISOString();
+    const jobs = await claimDue(this.deps.db, this.id, lane.name, at, this.leaseUntil(now), free, lane.cursor);
     for (const job of jobs) {
       const p = this.run(job).finally(() => {
-        this.inFlight.delete(p);
-        this.wake();
+        lane.inFlight.delete(p);
+        this.wakeLane(lane);
       });
-      this.inFlight.add(p);
+      lane.inFlight.add(p);
     }
     return jobs.length;
   }
 
   /** When a claim made now ends, per kind: the worker's lease, or longer where a kind needs it. */
-  private leaseUntil(now: Date) {
-    const workerLease = this.opts.leaseMs ?? LEASE_MS;
+  private leaseUntil(now: Date): LeaseUntil {
     const at = (ms: number) => new Date(now.getTime() + ms).toISOString();
     const byKind: [string, string][] = [];
     for (const kind of JOB_KIND_NAMES) {
       const ms = jobType(kind).leaseMs?.(this.deps.config) ?? 0;
-      if (ms > workerLease) byKind.push([kind, at(ms)]);
+      if (ms > this.leaseMs) byKind.push([kind, at(ms)]);
     }
-    return { default: at(workerLease), byKind };
+    return { default: at(this.leaseMs), byKind };
   }
 
   private async run(row: JobsTable): Promise<void> {

@@ -8,6 +8,13 @@ export const DISABLE_AFTER_MS = 3 * 24 * 3600 * 1000;
 
 export const NOT_SENT_DISABLED = 'not sent: the webhook is disabled';
 
+/** How long an endpoint whose last delivery failed gets to answer: a dead receiver costs little. */
+const FAILING_TIMEOUT_MS = 3000;
+
+function timeoutFor(hook: { failing_since: string | null }, configuredMs: number): number {
+  return hook.failing_since ? Math.min(configuredMs, FAILING_TIMEOUT_MS) : configuredMs;
+}
+
 /** Sends one webhook delivery: the stored body, signed, to the subscription's URL. */
 export const sendWebhookJob: JobHandler<'webhook.send'> = {
   async run(deps, job) {
@@ -37,7 +44,7 @@ export const sendWebhookJob: JobHandler<'webhook.send'> = {
       [TIMESTAMP_HEADER]: String(Math.floor(clock.now().getTime() / 1000)),
     };
     const result = await postWebhook(hook.url, delivery.payload, headers, {
-      timeoutMs: config.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      timeoutMs: timeoutFor(hook, config.WEBHOOK_TIMEOUT_SECONDS * 1000),
       allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE,
     });
 

@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.ts';
+import { type Db, isPostgres } from '../db/client.ts';
 import type { PageRequest } from '../db/keyset.ts';
 import { keyset } from '../db/keyset.ts';
 import { prepared, preparedInsert } from '../db/prepared.ts';
@@ -14,6 +14,22 @@ export function findWebhook(db: Db, clientId: string, id: string) {
     .where('client_id', '=', clientId)
     .where('id', '=', id)
     .executeTakeFirst();
+}
+
+/**
+ * How many subscriptions the client has, counted under a lock on the client's row on
+ * PostgreSQL, so two concurrent creates cannot both pass a cap (SQLite has one writer).
+ */
+export async function countWebhooksLocked(trx: Db, clientId: string): Promise<number> {
+  if (isPostgres(trx)) {
+    await trx.selectFrom('clients').select('id').where('id', '=', clientId).forUpdate().execute();
+  }
+  const row = await trx
+    .selectFrom('webhooks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 export function listWebhooks(db: Db, clientId: string, page: PageRequest) {

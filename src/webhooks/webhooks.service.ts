@@ -15,6 +15,8 @@ import * as repo from './webhooks.repo.ts';
 import type { CreateWebhookRequest, ListQuery, WebhookDelivery, WebhookObject } from './webhooks.schema.ts';
 
 const CONFIG_LIMIT = 10_000;
+/** Subscriptions per client: each event fans out to every one of them (Stripe allows 16). */
+export const MAX_WEBHOOKS = 16;
 
 export function toWebhookObject(row: WebhooksTable): WebhookObject {
   return {
@@ -97,7 +99,17 @@ export async function createWebhook(
     disabled_reason: null,
     failing_since: null,
   };
-  await repo.insertWebhook(deps.db, row);
+  const created = await deps.db.transaction().execute(async (trx) => {
+    if ((await repo.countWebhooksLocked(trx, clientId)) >= MAX_WEBHOOKS) return false;
+    await repo.insertWebhook(trx, row);
+    return true;
+  });
+  if (!created) {
+    throw AppError.badRequest(
+      `A client can have at most ${MAX_WEBHOOKS} webhook subscriptions. Delete one first, or subscribe one ` +
+        'endpoint to several events (or "*").',
+    );
+  }
   return toWebhookObject(row);
 }
 

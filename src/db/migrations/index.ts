@@ -4,6 +4,7 @@ import * as m0002 from './0002_delivery_queue.ts';
 import * as m0003 from './0003_link.ts';
 import * as m0004 from './0004_webhooks.ts';
 import * as m0006 from './0006_hardening.ts';
+import * as m0007 from './0007_job_lanes.ts';
 
 /** Every migration, in order. New ones are appended, never edited once released. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003_link': m0003,
   '0004_webhooks': m0004,
   '0006_hardening': m0006,
+  '0007_job_lanes': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

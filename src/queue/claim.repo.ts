@@ -1,0 +1,150 @@
+import { type RawBuilder, sql } from 'kysely';
+import { type Db, isPostgres } from '../db/client.ts';
+import type { JobLane, JobsTable } from '../db/tables.ts';
+
+/** When a claim made now ends: per kind where a kind needs longer, else the default. */
+export interface LeaseUntil {
+  default: string;
+  byKind: [kind: string, until: string][];
+}
+
+/** Where the last claim of a lane left off, so the next one starts with the client after it. */
+export interface ClaimCursor {
+  client: string;
+}
+
+// Inside CASE, PostgreSQL reads a parameter as text unless told it is a time.
+function time(db: Db, v: string): RawBuilder<string> {
+  return isPostgres(db) ? sql<string>`cast(${v} as timestamptz)` : sql<string>`${v}`;
+}
+
+function lockedUntil(db: Db, lease: LeaseUntil): RawBuilder<string> {
+  if (lease.byKind.length === 0) return time(db, lease.default);
+  const whens = lease.byKind.map(([kind, until]) => sql`when kind = ${kind} then ${time(db, until)}`);
+  return sql<string>`case ${sql.join(whens, sql` `)} else ${time(db, lease.default)} end`;
+}
+
+// PostgreSQL: rows another worker is claiming right now are skipped, not waited for.
+// SQLite: one writer at a time, so the transaction alone is enough.
+const skipLocked = (db: Db) => (isPostgres(db) ? sql` for update skip locked` : sql``);
+
+/**
+ * Running jobs of the lane whose lease ran out: their worker died or lost the database.
+ * Never this worker's own: a job it still runs is not taken from itself. Index `jobs_running`.
+ */
+export function lapsedJobs(db: Db, lane: JobLane, workerId: string, now: string, limit: number) {
+  return sql<{ client_id: string; id: string }>`
+    select client_id, id from jobs
+     where status = 'running' and locked_until < ${now} and lane = ${lane} and locked_by <> ${workerId}
+     order by locked_until
+     limit ${limit}${skipLocked(db)}`;
+}
+
+/** The first client after `after` with queued jobs in the lane: one seek in index `jobs_queued`. */
+export function nextClient(lane: JobLane, after: string) {
+  return sql<{ client_id: string }>`
+    select client_id from jobs
+     where status = 'queued' and lane = ${lane} and client_id > ${after}
+     order by lane, client_id
+     limit 1`;
+}
+
+/** A client's due jobs in the lane, oldest first: one range of index `jobs_queued`. */
+export function dueJobsOf(db: Db, lane: JobLane, clientId: string, now: string, limit: number) {
+  return sql<{ client_id: string; id: string }>`
+    select client_id, id from jobs
+     where status = 'queued' and lane = ${lane} and client_id = ${clientId} and run_at <= ${now}
+     order by lane, client_id, run_at, id
+     limit ${limit}${skipLocked(db)}`;
+}
+
+/**
+ * The clients with queued jobs, in turn after `cursor` (wrapping once), at most `limit`;
+ * each gets an equal share of the claim. One tenant's flood therefore delays another's
+ * messages by at most a share of a batch, not by the whole flood.
+ */
+async function fairDueJobs(
+  trx: Db,
+  lane: JobLane,
+  now: string,
+  limit: number,
+  cursor: ClaimCursor,
+): Promise<{ client_id: string; id: string }[]> {
+  const clients: string[] = [];
+  let after = cursor.client;
+  let wrapped = false;
+  while (clients.length < limit) {
+    const row = (await nextClient(lane, after).execute(trx)).rows[0];
+    if (!row) {
+      if (wrapped || after === '') break;
+      wrapped = true;
+      after = '';
+      continue;
+    }
+    if (clients.includes(row.client_id)) break;
+    clients.push(row.client_id);
+    after = row.client_id;
+  }
+  const share = Math.max(1, Math.ceil(limit / Math.max(1, clients.length)));
+  const picked: { client_id: string; id: string }[] = [];
+  const full: string[] = [];
+  for (const client of clients) {
+    if (picked.length >= limit) break;
+    const take = Math.min(share, limit - picked.length);
+    const rows = (await dueJobsOf(trx, lane, client, now, take).execute(trx)).rows;
+    picked.push(...rows);
+    if (rows.length === take) full.push(client);
+    cursor.client = client;
+  }
+  // Room that clients with few due jobs left goes to those that have more, in turn.
+  for (const client of full) {
+    if (picked.length >= limit) break;
+    const mine = picked.filter((j) => j.client_id === client).length;
+    const rows = (await dueJobsOf(trx, lane, client, now, mine + limit - picked.length).execute(trx)).rows;
+    const seen = new Set(picked.map((j) => j.id));
+    picked.push(...rows.filter((j) => !seen.has(j.id)).slice(0, limit - picked.length));
+  }
+  return picked;
+}
+
+/**
+ * Takes up to `limit` jobs of `lane` for `workerId`: first those whose lease ran out, then
+ * due queued jobs, fairly across clients. Each is held until its kind's time in `lease`,
+ * and each claim counts an attempt. Every lookup is an index seek, however many jobs wait.
+ */
+export async function claimDue(
+  db: Db,
+  workerId: string,
+  lane: JobLane,
+  now: string,
+  lease: LeaseUntil,
+  limit: number,
+  cursor: ClaimCursor,
+): Promise<JobsTable[]> {
+  const claimed = await db.transaction().execute(async (trx) => {
+    const lapsed = (await lapsedJobs(trx, lane, workerId, now, limit).execute(trx)).rows;
+    const due = lapsed.length < limit ? await fairDueJobs(trx, lane, now, limit - lapsed.length, cursor) : [];
+    const ids = [...lapsed, ...due];
+    if (ids.length === 0) return [];
+    const keys = sql.join(ids.map((j) => sql`(${j.client_id}, ${j.id})`));
+    const result = await sql<JobsTable>`
+      update jobs
+         set status = 'running', locked_by = ${workerId}, locked_until = ${lockedUntil(trx, lease)},
+             attempts = attempts + 1, updated_at = ${now}
+       where (client_id, id) in (values ${keys})
+         and (status = 'queued' or (status = 'running' and locked_until < ${now}))
+      returning *`.execute(trx);
+    return result.rows;
+  });
+  // RETURNING follows no order (PostgreSQL's differs from SQLite's); run them oldest first.
+  return claimed.sort((a, b) => cmp(a.run_at, b.run_at) || cmp(a.id, b.id));
+}
+
+/** Extends the leases of the jobs this worker is running, so a slow send is not taken over. */
+export async function renewLeases(db: Db, workerId: string, lease: LeaseUntil): Promise<void> {
+  await sql`
+    update jobs set locked_until = ${lockedUntil(db, lease)}
+     where status = 'running' and locked_by = ${workerId}`.execute(db);
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
