@@ -37,6 +37,8 @@ export default defineConfig({
           // The API fuzz runs once (30 s, sqlite project): its subject is the HTTP surface.
           exclude: [
             'test/unit/**',
+            // Faults only SQLite has: another process's write lock, a full file.
+            'test/**/*.sqlite.test.ts',
             'test/cli.test.ts',
             'test/delivery.crash.test.ts',
             'test/link.e2e.test.ts',

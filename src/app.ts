@@ -9,6 +9,7 @@ import { AppError } from './errors.ts';
 import { registerDocs } from './http/docs.ts';
 import { handleClientError, handleError, unsupportedMediaType } from './http/error-handler.ts';
 import { idempotency } from './http/idempotency.ts';
+import { jsonBodyParser } from './http/json-body.ts';
 import { authFailureGuard, limitRequestsPerKey } from './http/rate-limit.ts';
 import { documentBodyErrors } from './http/route-docs.ts';
 import { Detail, FieldErrors } from './http/schema.ts';
@@ -74,15 +75,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   // Only JSON is accepted; an empty body (as clients send with re-send and revoke) is no body.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (err) {
-      done(AppError.badRequest(`JSON parse error - ${(err as Error).message}`), undefined);
-    }
-  });
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser(app));
   // Any other type is refused, but an empty body of any type is just no body (a re-send
   // sent with a stray Content-Type must still work).
   app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {

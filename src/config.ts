@@ -44,6 +44,7 @@ export const ConfigSchema = Type.Object({
       'x-expected': 'proxy addresses or CIDR ranges, comma-separated (e.g. 10.0.0.0/8, loopback)',
     }),
   ),
+  IDEMPOTENCY_LEASE_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
   REQUEST_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
   WEBHOOKS_ALLOW_PRIVATE: Type.Boolean({ default: false, 'x-expected': 'true or false' }),
   WEBHOOK_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 120, default: 10 }),

@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   header_fields_too_large: 431,
   internal: 500,
   unavailable: 503,
+  insufficient_storage: 507,
 } as const;
 export type ErrorKind = keyof typeof ERROR_STATUS;
 

@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts';
 import { evictOldest } from '../lib/bounded.ts';
 import { newId } from '../lib/ids.ts';
 import * as repo from './keys.repo.ts';
-import { hashSecret, newSecret, sha256, verifySecret } from './secrets.ts';
+import { hashSecret, NO_KEY_HASH, newSecret, sha256, verifySecret } from './secrets.ts';
 
 export interface Principal {
   keyId: string;
@@ -151,8 +151,10 @@ async function verifyAgainstDb(
   now: number,
 ): Promise<Principal | null> {
   const key = await repo.findKey(deps.db, keyId);
-  if (!key || key.revoked_at !== null) return null;
-  if (!(await verifySecret(secret, key.secret_hash))) return null;
+  const usable = key !== undefined && key.revoked_at === null;
+  // An unknown or revoked id pays for the slow hash too, so timing does not reveal which ids exist.
+  const matches = await verifySecret(secret, usable ? key.secret_hash : NO_KEY_HASH);
+  if (!usable || !matches) return null;
   const principal = { keyId: key.id, clientId: key.client_id };
   authCacheOf(deps).set(keyId, secret, principal, now);
   return principal;

@@ -25,6 +25,13 @@ export async function hashSecret(secret: string): Promise<string> {
   return ['scrypt', N, R, P, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
+/**
+ * A stored hash of the current cost that no secret matches (its salt and hash are all zero
+ * bytes): a key id that does not exist is checked against it, so that a wrong secret costs
+ * the same whether or not the id exists, and the time of a refusal does not tell which ids do.
+ */
+export const NO_KEY_HASH = ['scrypt', N, R, P, 'A'.repeat(22), 'A'.repeat(43)].join('$');
+
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const [alg, n, r, p, saltB64, hashB64] = stored.split('$');
   if (alg !== 'scrypt' || !saltB64 || !hashB64) return false;

@@ -1,34 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { sqlitePath } from '../config.ts';
-import { evictOldest } from '../lib/bounded.ts';
 import { migrationProvider } from './migrations/index.ts';
+import { sqliteDialect } from './sqlite.ts';
 import type { Database } from './tables.ts';
 
 export type Db = Kysely<Database>;
-
-/**
- * Kysely prepares every statement anew on each call, and preparing costs more than running
- * a point lookup; reusing prepared statements by SQL text roughly halves query time.
- * Statements are only ever run to completion (all/run), so sharing them is safe.
- */
-function cachingStatements(sqlite: SQLite.Database, max = 500) {
-  const cache = new Map<string, SQLite.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(text: string): SQLite.Statement {
-      let stmt = cache.get(text);
-      if (stmt) return stmt;
-      stmt = sqlite.prepare(text);
-      if (cache.size >= max) evictOldest(cache);
-      cache.set(text, stmt);
-      return stmt;
-    },
-  };
-}
 
 /** True when `db` talks to PostgreSQL; for the few statements the dialects spell differently. */
 export function isPostgres(db: Db): boolean {
@@ -75,18 +54,7 @@ export function openDb(databaseUrl: string, poolSize = 10): Db {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl, poolSize);
   const file = sqlitePath(databaseUrl);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new SQLite(file);
-  // WAL lets readers run beside the writer; NORMAL sync keeps every commit across a
-  // process crash (only an OS crash or power loss can drop the last transactions).
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  // Point lookups over a large table touch pages all over the file: a 64 MiB page cache and
-  // memory-mapped reads keep them off the read() syscall path.
-  sqlite.pragma('cache_size = -65536');
-  sqlite.pragma('mmap_size = 1073741824');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  return new Kysely<Database>({ dialect: sqliteDialect(file) });
 }
 
 export async function migrate(db: Db): Promise<string[]> {

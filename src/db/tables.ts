@@ -256,7 +256,13 @@ export interface IdempotencyKeysTable {
   key: string;
   /** SHA-256 of the method, route, path parameters and body the key was first used with. */
   request_hash: string;
-  state: 'pending' | 'done';
+  /**
+   * pending: claimed by a request that has changed nothing yet. committed: its change is
+   * committed (`resource` names what it made) but its answer is not stored. done: answered.
+   */
+  state: 'pending' | 'committed' | 'done';
+  /** What the committed change made or changed, e.g. `invite:<id>`, to answer a retry from. */
+  resource: string | null;
   status_code: number | null;
   content_type: string | null;
   body: string | null;

@@ -97,7 +97,7 @@ export const sendDeliveryJob: JobHandler<'delivery.send'> = {
           replyTo: mail.replyTo,
           subject: mail.subject,
           text: mail.text,
-          html: mail.html.replace('</body>', `${pixel}</body>`),
+          html: mail.html.replace('</body>', () => `${pixel}</body>`),
         });
       } else {
         const body = renderSms(ctx);

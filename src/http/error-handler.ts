@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DatabaseBusyError, StorageFullError } from '../db/sqlite-errors.ts';
 import { AppError, type ErrorKind, fieldErrorsFromAjv, statusOf } from '../errors.ts';
 
 /** The 415 of a body whose type the API does not read. */
@@ -30,11 +31,48 @@ function fromFastify(error: FastifyError, request: FastifyRequest): AppError | n
   return null;
 }
 
+/**
+ * A lock held by another process is usually gone within seconds; a client that waits about
+ * as long as the server did before giving up is likely to get through.
+ */
+
+/** Whether an error (or what it wraps) is the database refusing a write: busy, or out of storage. */
+export function databaseFault(error: unknown): 'busy' | 'full' | null {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof DatabaseBusyError) return 'busy';
+    if (e instanceof StorageFullError) return 'full';
+  }
+  return null;
+}
+
+/** Seconds a client is asked to wait when the database is busy. */
+export const BUSY_RETRY_AFTER = String(5);
+
+/**
+ * What a database that cannot take the write is, in the contract's terms (logged with its
+ * cause); null when the error is something else. The error may arrive wrapped.
+ */
+function fromDatabase(error: unknown, request: FastifyRequest): AppError | null {
+  const fault = databaseFault(error);
+  if (fault === 'busy') {
+    request.log.warn({ err: error }, 'database busy');
+    return AppError.detail('unavailable', 'The database is busy. Try again shortly.', {
+      'Retry-After': BUSY_RETRY_AFTER,
+    });
+  }
+  if (fault === 'full') {
+    request.log.error({ err: error }, 'database storage is full');
+    return AppError.detail('insufficient_storage', "The server's storage is full; nothing was saved.");
+  }
+  return null;
+}
+
 /** Maps every error to the contract's wire format; anything unexpected is a logged 500. */
 export function handleError(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) {
   // Errors the router raises before any route (a malformed URL) skip the hooks that set these.
   reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
-  const known = error instanceof AppError ? error : fromFastify(error, request);
+  const known =
+    error instanceof AppError ? error : (fromDatabase(error, request) ?? fromFastify(error, request));
   if (known) return reply.code(known.statusCode).headers(known.headers).send(known.body);
   // Other client errors Fastify raises (its plugins' 4xx) keep their status and message.
   const status = error.statusCode ?? statusOf('internal');

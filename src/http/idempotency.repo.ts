@@ -10,7 +10,7 @@ export async function insertPending(
 ): Promise<boolean> {
   const inserted = await db
     .insertInto('idempotency_keys')
-    .values({ ...row, state: 'pending', status_code: null, content_type: null, body: null })
+    .values({ ...row, state: 'pending', status_code: null, content_type: null, body: null, resource: null })
     .onConflict((oc) => oc.columns(['client_id', 'key']).doNothing())
     .returning('key')
     .executeTakeFirst();
@@ -28,21 +28,57 @@ export function findKey(db: Db, clientId: string, key: string): Promise<KeyRow |
 
 /**
  * Claims a key whose row is stale (a lapsed claim, or older than the retention), provided
- * the row is still the one `seen`: of two requests taking over, one wins.
+ * the row is still the one `seen`: of two requests taking over, one wins. A committed key
+ * stays committed (its change is made); the new holder only answers for it.
  */
 export async function takeOver(
   db: Db,
   seen: KeyRow,
   claim: { request_hash: string; created_at: string; locked_until: string },
+  opts: { fresh: boolean },
 ): Promise<boolean> {
+  const fresh =
+    seen.state === 'committed' && !opts.fresh
+      ? { locked_until: claim.locked_until }
+      : {
+          ...claim,
+          state: 'pending' as const,
+          status_code: null,
+          content_type: null,
+          body: null,
+          resource: null,
+        };
   const res = await db
     .updateTable('idempotency_keys')
-    .set({ ...claim, state: 'pending', status_code: null, content_type: null, body: null })
+    .set(fresh)
     .where('client_id', '=', seen.client_id)
     .where('key', '=', seen.key)
     .where('state', '=', seen.state)
     .where('created_at', '=', seen.created_at)
     .where('locked_until', seen.locked_until === null ? 'is' : '=', seen.locked_until)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
+/**
+ * Marks the key committed, naming what the request's change made, inside that change's
+ * transaction; false when the request no longer holds the key (its lease lapsed and a retry
+ * took it over), and then the change must roll back.
+ */
+export async function markCommitted(
+  trx: Db,
+  clientId: string,
+  key: string,
+  lockedUntil: string,
+  resource: string,
+): Promise<boolean> {
+  const res = await trx
+    .updateTable('idempotency_keys')
+    .set({ state: 'committed', resource })
+    .where('client_id', '=', clientId)
+    .where('key', '=', key)
+    .where('state', '=', 'pending')
+    .where('locked_until', '=', lockedUntil)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
 }
@@ -60,7 +96,7 @@ export async function complete(
     .set({ ...answer, state: 'done', locked_until: null })
     .where('client_id', '=', clientId)
     .where('key', '=', key)
-    .where('state', '=', 'pending')
+    .where('state', 'in', ['pending', 'committed'])
     .where('locked_until', '=', lockedUntil)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import * as repo from './idempotency.repo.ts';
 import { documentDetailResponse, documentHeader } from './route-docs.ts';
 
-/** How long a claim holds before another request may take the key over (its holder died). */
-const LEASE_MS = 30_000;
 /** How long an answer is kept and replayed. */
 const RETENTION_MS = 24 * 60 * 60 * 1000;
 const POLL_MS = 20;
@@ -25,6 +24,44 @@ declare module 'fastify' {
   interface FastifyRequest {
     idempotencyClaim?: Claim;
   }
+  interface FastifyContextConfig {
+    /**
+     * Answers a retry whose first request committed its change (naming `resource`) but died
+     * before answering: the answer that request would have given, read from what it made.
+     */
+    recover?: (req: FastifyRequest, resource: string) => Promise<unknown>;
+  }
+}
+
+/** The name a recovery point gives what a change made, and its id back. */
+export const resourceName = (kind: string, id: string) => `${kind}:${id}`;
+export const resourceId = (name: string) => name.slice(name.indexOf(':') + 1);
+
+/** Lets a service mark its request's Idempotency-Key committed in the transaction of its change. */
+export interface RecoveryPoint {
+  mark(trx: Db, resource: string): Promise<void>;
+}
+
+/**
+ * The recovery point of a request that holds an Idempotency-Key, if it does. Marking it in
+ * the change's transaction makes the key's outcome as durable as the change itself; a
+ * request that lost its key to a retry (it outlived its lease) fails the mark, and its
+ * change rolls back, so the change is made once.
+ */
+export function recoveryOf(req: FastifyRequest): RecoveryPoint | undefined {
+  const claim = req.idempotencyClaim;
+  if (!claim) return undefined;
+  return {
+    async mark(trx, resource) {
+      if (!(await repo.markCommitted(trx, claim.clientId, claim.key, claim.lockedUntil, resource))) {
+        throw AppError.detail(
+          'conflict',
+          'A retry with this Idempotency-Key took over while this request ran; it changed nothing.',
+          { 'Retry-After': '1' },
+        );
+      }
+    },
+  };
 }
 
 /** JSON with object keys sorted, so two bodies that differ only in key order hash alike. */
@@ -46,7 +83,11 @@ function requestHash(req: FastifyRequest): string {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-type Outcome = { claimed: Claim } | { replay: repo.KeyRow };
+type Outcome =
+  | { claimed: Claim }
+  | { replay: repo.KeyRow }
+  /** Committed, and the request that committed it died before answering: answer from its resource. */
+  | { recover: repo.KeyRow; claimed: Claim };
 
 /**
  * Claims `key` for this request, or waits for the request that holds it and returns its
@@ -54,19 +95,22 @@ type Outcome = { claimed: Claim } | { replay: repo.KeyRow };
  */
 async function claimOrWait(deps: Deps, clientId: string, key: string, hash: string): Promise<Outcome> {
   const deadline = Date.now() + WAIT_MS;
+  const leaseMs = deps.config.IDEMPOTENCY_LEASE_SECONDS * 1000;
   for (;;) {
     const now = deps.clock.now().getTime();
-    const claim = { request_hash: hash, created_at: iso(now), locked_until: iso(now + LEASE_MS) };
+    const claim = { request_hash: hash, created_at: iso(now), locked_until: iso(now + leaseMs) };
     const claimed = { clientId, key, lockedUntil: claim.locked_until };
     if (await repo.insertPending(deps.db, { client_id: clientId, key, ...claim })) return { claimed };
     const row = await repo.findKey(deps.db, clientId, key);
     // Released by a request that failed with a 5xx: claim it again.
     if (!row) continue;
     const expired = Date.parse(row.created_at) <= now - RETENTION_MS;
-    const lapsed =
-      row.state === 'pending' && row.locked_until !== null && Date.parse(row.locked_until) <= now;
+    // The request holding the key died (or outlived its lease) before answering.
+    const lapsed = row.state !== 'done' && row.locked_until !== null && Date.parse(row.locked_until) <= now;
     if (expired || (lapsed && row.request_hash === hash)) {
-      if (await repo.takeOver(deps.db, row, claim)) return { claimed };
+      if (await repo.takeOver(deps.db, row, claim, { fresh: expired })) {
+        return !expired && row.state === 'committed' ? { recover: row, claimed } : { claimed };
+      }
       continue;
     }
     if (row.request_hash !== hash) {
@@ -143,6 +187,12 @@ export function idempotency(api: FastifyInstance, deps: Deps): void {
     const outcome = await claimOrWait(deps, req.principal.clientId, key, requestHash(req));
     if ('replay' in outcome) return replay(reply, outcome.replay);
     req.idempotencyClaim = outcome.claimed;
+    if ('recover' in outcome) {
+      const recover = req.routeOptions.config.recover;
+      const resource = outcome.recover.resource;
+      if (!recover || !resource) throw AppError.detail('conflict', 'This request cannot be answered again.');
+      return reply.send(await recover(req, resource));
+    }
   });
 
   api.addHook('onSend', async (req, reply, payload) => {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { evictOldest } from '../lib/bounded.ts';
+import { databaseFault } from './error-handler.ts';
 import * as repo from './rate-limit.repo.ts';
 import { documentDetailResponse } from './route-docs.ts';
 
@@ -73,16 +74,178 @@ function fitting(counts: repo.WindowCounts, chunk: number, elapsed: number, limi
   return Math.max(0, Math.min(chunk, room - (counts.current - chunk)));
 }
 
+/** A request waiting for its key's reservation. */
+interface Waiter {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/** What this process holds of one key's shared count. */
+interface Allowance {
+  /** The window `left` was counted in. */
+  window: string;
+  /** Counted in the database and not yet spent by a request. */
+  left: number;
+  /** Requests that found nothing left; they share the reservation under way. */
+  waiting: Waiter[];
+  reserving: boolean;
+}
+
+const MAX_KEYS = 10_000;
+/**
+ * How often an idle process looks for reservations of ended windows at the latest: the
+ * clock it reads need not keep pace with its timers.
+ */
+const SWEEP_MS = 5000;
+
+/**
+ * Spends one request of a key's per-minute count, reserving from the shared count in the
+ * database as needed. A key has one reservation under way per process at a time: requests
+ * that find nothing left wait for it, and it asks for all of them at once (a chunk at least),
+ * so a burst costs a few writes and leaves at most part of one chunk unspent. What a window
+ * leaves unspent goes back to its count once the window ends, and on close.
+ */
+function keyAllowances(deps: Deps, limit: number) {
+  const chunk = Math.max(1, Math.floor(limit / 200));
+  const prune = pruner(deps);
+  const held = new Map<string, Allowance>();
+  const returning = new Set<Promise<void>>();
+  let sweptWindow = '';
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  function giveBack(bucket: string, a: Allowance): void {
+    if (a.left === 0) return;
+    const returned: Promise<void> = repo
+      .unhit(deps.db, bucket, a.window, a.left)
+      .catch((err) => deps.log.warn({ err }, 'returning unspent rate limit reservations failed'))
+      .finally(() => returning.delete(returned));
+    returning.add(returned);
+    a.left = 0;
+  }
+
+  /** Gives back what ended windows left unspent, and forgets keys that hold nothing. */
+  function sweep(window: string): void {
+    sweptWindow = window;
+    for (const [bucket, a] of held) {
+      if (a.reserving) continue;
+      if (a.window !== window) giveBack(bucket, a);
+      if (a.left === 0) held.delete(bucket);
+    }
+  }
+
+  /** Sweeps when the window ends, so a process that receives nothing more gives back too. */
+  function arm(now: number): void {
+    if (timer || closed) return;
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        const at = deps.clock.now().getTime();
+        sweep(windowAt(at).start);
+        if (held.size > 0) arm(at);
+      },
+      Math.min(SWEEP_MS, WINDOW_MS - (now % WINDOW_MS) + 1),
+    );
+    timer.unref();
+  }
+
+  function evictOne(): void {
+    for (const [bucket, a] of held) {
+      if (a.reserving) continue;
+      giveBack(bucket, a);
+      held.delete(bucket);
+      return;
+    }
+  }
+
+  /** Reserves for the waiting requests until none waits, refusing them once the window is full. */
+  async function reserve(bucket: string, a: Allowance): Promise<void> {
+    a.reserving = true;
+    // Whole seconds to wait, once `a.window` was found to have no room left.
+    let full: number | undefined;
+    try {
+      for (;;) {
+        const now = deps.clock.now().getTime();
+        const w = windowAt(now);
+        if (a.window !== w.start) {
+          giveBack(bucket, a);
+          a.window = w.start;
+          full = undefined;
+        }
+        const served = a.waiting.splice(0, a.left);
+        a.left -= served.length;
+        for (const waiter of served) waiter.resolve();
+        if (a.waiting.length === 0) break;
+        if (full !== undefined) {
+          for (const waiter of a.waiting.splice(0)) waiter.reject(throttled(full));
+          break;
+        }
+        const want = Math.min(limit, Math.max(chunk, a.waiting.length));
+        const counts = await repo.hit(deps.db, bucket, w.start, w.previous, want);
+        prune(now, w.previous);
+        const fit = fitting(counts, want, w.elapsed, limit);
+        if (fit < want) {
+          await repo.unhit(deps.db, bucket, w.start, want - fit);
+          const before = { ...counts, current: counts.current - want + fit };
+          full = retryAfterSeconds(before, w.elapsed, limit);
+        }
+        a.left += fit;
+      }
+    } catch (err) {
+      // Another process holds the write lock: the count cannot be kept for now, and a read
+      // that could be served must not wait for it. What is let through goes uncounted.
+      const busy = databaseFault(err) === 'busy';
+      if (busy) deps.log.warn({ err }, 'rate limit not counted: the database is busy');
+      for (const waiter of a.waiting.splice(0)) busy ? waiter.resolve() : waiter.reject(err);
+    } finally {
+      a.reserving = false;
+    }
+    if (closed) giveBack(bucket, a);
+    else if (a.left > 0) arm(deps.clock.now().getTime());
+  }
+
+  return {
+    /** Resolves once the request may go on; rejects with a 429 over the limit. */
+    spend(bucket: string): Promise<void> | undefined {
+      const now = deps.clock.now().getTime();
+      const w = windowAt(now);
+      if (w.start !== sweptWindow) sweep(w.start);
+      const mine = held.get(bucket);
+      if (mine && mine.window === w.start && mine.left > 0) {
+        mine.left--;
+        return undefined;
+      }
+      let a = mine;
+      if (!a) {
+        if (held.size >= MAX_KEYS) evictOne();
+        a = { window: w.start, left: 0, waiting: [], reserving: false };
+        held.set(bucket, a);
+      }
+      const waiting = a.waiting;
+      const turn = new Promise<void>((resolve, reject) => waiting.push({ resolve, reject }));
+      if (!a.reserving) void reserve(bucket, a);
+      return turn;
+    },
+    /** Gives back everything unspent. */
+    async close(): Promise<void> {
+      closed = true;
+      clearTimeout(timer);
+      for (const [bucket, a] of held) if (!a.reserving) giveBack(bucket, a);
+      await Promise.all(returning);
+    },
+  };
+}
+
 /**
  * RATE_LIMIT_PER_MINUTE per API key, counted in the database so every API process shares
  * the limit; over it, 429 with Retry-After. Runs after authentication. Every route of the
  * scope documents the 429.
  *
- * A process counts a key's requests in the database in chunks of 1/200 of the limit (one by
- * one below 400 a minute) and spends them locally: a write per request nearly halved the
- * throughput of cheap reads. A chunk is taken only as far as the window has room (the rest
- * is given back), so the limit always holds; what a process leaves unspent when a window
- * ends makes the others stop that much early.
+ * A process reserves a key's requests from the shared count in chunks of 1/200 of the limit
+ * (one by one below 400 a minute), or as many as are waiting, and spends them locally: a
+ * write per request nearly halved the throughput of cheap reads. A reservation is granted
+ * only as far as the window has room (the rest is taken back at once), so the limit always
+ * holds.
  */
 export function limitRequestsPerKey(api: FastifyInstance, deps: Deps): void {
   const limit = deps.config.RATE_LIMIT_PER_MINUTE;
@@ -90,32 +253,9 @@ export function limitRequestsPerKey(api: FastifyInstance, deps: Deps): void {
   api.addHook('onRoute', (route) =>
     documentDetailResponse(route, 'too_many_requests', 'Too many requests for this API key.'),
   );
-  const chunk = Math.max(1, Math.floor(limit / 200));
-  const prune = pruner(deps);
-  const spare = new Map<string, { window: string; left: number }>();
-  api.addHook('onRequest', async (req) => {
-    const now = deps.clock.now().getTime();
-    const w = windowAt(now);
-    const bucket = `key:${req.principal.keyId}`;
-    const mine = spare.get(bucket);
-    if (mine && mine.window === w.start && mine.left > 0) {
-      mine.left--;
-      return;
-    }
-    const counts = await repo.hit(deps.db, bucket, w.start, w.previous, chunk);
-    prune(now, w.previous);
-    const fit = fitting(counts, chunk, w.elapsed, limit);
-    if (fit < chunk) await repo.unhit(deps.db, bucket, w.start, chunk - fit);
-    if (fit > 0) {
-      // Requests that raced here pool what their chunks left over.
-      const current = spare.get(bucket);
-      const left = (current?.window === w.start ? current.left : 0) + fit - 1;
-      if (!current && spare.size >= 10_000) evictOldest(spare);
-      spare.set(bucket, { window: w.start, left });
-      return;
-    }
-    throw throttled(retryAfterSeconds({ ...counts, current: counts.current - chunk }, w.elapsed, limit));
-  });
+  const allowances = keyAllowances(deps, limit);
+  api.addHook('onRequest', async (req) => allowances.spend(`key:${req.principal.keyId}`));
+  api.addHook('onClose', () => allowances.close());
 }
 
 export interface AuthFailureGuard {

@@ -28,24 +28,35 @@ for (const ajv of [bodyAjv, textAjv]) ajv.addFormat('email', (v: string) => v.le
 
 const pointer = (key: string) => `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 
+const nullCharacterAt = (instancePath: string): ErrorObject => ({
+  instancePath,
+  schemaPath: '',
+  keyword: 'nullCharacters',
+  params: {},
+  message: 'Null characters are not allowed.',
+});
+
 /**
  * Where a string (or an object key) holds U+0000: PostgreSQL text and jsonb cannot store it,
- * so it is refused on every database, as DRF's CharField refuses it.
+ * so it is refused on every database, as DRF's CharField refuses it. The walk keeps its own
+ * stack, in document order, so that no nesting of the data can exhaust the call stack.
  */
-function nullCharacters(data: unknown, path = ''): ErrorObject[] {
-  const at = (instancePath: string): ErrorObject => ({
-    instancePath,
-    schemaPath: '',
-    keyword: 'nullCharacters',
-    params: {},
-    message: 'Null characters are not allowed.',
-  });
-  if (typeof data === 'string') return data.includes('\u0000') ? [at(path)] : [];
-  if (Array.isArray(data)) return data.flatMap((v, i) => nullCharacters(v, `${path}/${i}`));
-  if (data === null || typeof data !== 'object') return [];
-  return Object.entries(data).flatMap(([k, v]) =>
-    k.includes('\u0000') ? [at(path + pointer(k))] : nullCharacters(v, path + pointer(k)),
-  );
+function nullCharacters(data: unknown): ErrorObject[] {
+  const found: ErrorObject[] = [];
+  const stack: { value: unknown; path: string; badKey?: boolean }[] = [{ value: data, path: '' }];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { value, path, badKey } = next;
+    if (badKey || (typeof value === 'string' && value.includes('\u0000'))) found.push(nullCharacterAt(path));
+    if (badKey || value === null || typeof value !== 'object') continue;
+    const entries = Array.isArray(value)
+      ? value.map((v, i) => [String(i), v] as const)
+      : Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i] as readonly [string, unknown];
+      stack.push({ value: child, path: path + pointer(key), badKey: key.includes('\u0000') });
+    }
+  }
+  return found;
 }
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {

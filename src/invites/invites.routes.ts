@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { fieldErrorsFromAjv } from '../errors.ts';
+import { recoveryOf, resourceId } from '../http/idempotency.ts';
 import { Detail, errorResponses, FieldErrors, IdParams } from '../http/schema.ts';
 import { dropEmptyContacts } from './invites.input.ts';
 import {
@@ -18,9 +19,14 @@ const tags = ['Invites'];
 const invite = { 200: Type.Ref(InviteObject), ...errorResponses };
 
 export async function invitesRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  // A retry of a send, re-send or revoke whose first try committed: the invite as it is now.
+  const recover = (req: FastifyRequest, resource: string) =>
+    getInvite(deps, req.principal.clientId, resourceId(resource));
+
   app.post<{ Body: SendInviteRequest }>(
     '/v2/invites',
     {
+      config: { recover },
       attachValidation: true,
       preValidation: async (req) => dropEmptyContacts(req.body),
       schema: {
@@ -39,6 +45,7 @@ export async function invitesRoutes(app: FastifyInstance, deps: Deps): Promise<v
         req.principal.clientId,
         req.body,
         req.validationError ? fieldErrorsFromAjv(req.validationError.validation as never) : {},
+        recoveryOf(req),
       ),
   );
 
@@ -75,6 +82,7 @@ export async function invitesRoutes(app: FastifyInstance, deps: Deps): Promise<v
   app.post<{ Params: IdParams }>(
     '/v2/invites/:id',
     {
+      config: { recover },
       schema: {
         operationId: 'resendInvite',
         summary: 'Re-send an invite',
@@ -86,12 +94,13 @@ export async function invitesRoutes(app: FastifyInstance, deps: Deps): Promise<v
         response: { ...invite, 400: Type.Ref(Detail) },
       },
     },
-    (req) => resendInvite(deps, req.principal.clientId, req.params.id.toLowerCase()),
+    (req) => resendInvite(deps, req.principal.clientId, req.params.id.toLowerCase(), recoveryOf(req)),
   );
 
   app.post<{ Params: IdParams }>(
     '/v2/invites/:id/revoke',
     {
+      config: { recover },
       schema: {
         operationId: 'revokeInvite',
         summary: 'Revoke an invite',
@@ -103,6 +112,6 @@ export async function invitesRoutes(app: FastifyInstance, deps: Deps): Promise<v
         response: { ...invite, 400: Type.Ref(Detail) },
       },
     },
-    (req) => revokeInvite(deps, req.principal.clientId, req.params.id.toLowerCase()),
+    (req) => revokeInvite(deps, req.principal.clientId, req.params.id.toLowerCase(), recoveryOf(req)),
   );
 }

@@ -2,6 +2,7 @@ import type { InvitesTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, type FieldErrors } from '../errors.ts';
 import { publishEvent } from '../events/recorder.ts';
+import { type RecoveryPoint, resourceName } from '../http/idempotency.ts';
 import { listPage, readPage } from '../http/pagination.ts';
 import { newId } from '../lib/ids.ts';
 import { transactAndWake } from '../queue/transact.ts';
@@ -40,6 +41,7 @@ export async function sendInvite(
   clientId: string,
   body: SendInviteRequest,
   schemaErrors: FieldErrors = {},
+  recovery?: RecoveryPoint,
 ): Promise<InviteObject> {
   // A body that is not an object has nothing more to judge.
   if (schemaErrors.non_field_errors) throw AppError.fields(schemaErrors);
@@ -104,6 +106,7 @@ export async function sendInvite(
       invite_id: row.id,
     }));
     await repo.insertInvite(trx, row, replyRows);
+    await recovery?.mark(trx, resourceName('invite', row.id));
     const queued = await queueDeliveries(trx, row, now);
     const data = { deliveries: queued.map((d) => d.id) };
     await recordInviteEvent(trx, deps.config, {
@@ -122,12 +125,18 @@ export async function getInvite(deps: Deps, clientId: string, id: string): Promi
   return answer(deps, await loadView(deps, clientId, id));
 }
 
-export async function resendInvite(deps: Deps, clientId: string, id: string): Promise<InviteObject> {
+export async function resendInvite(
+  deps: Deps,
+  clientId: string,
+  id: string,
+  recovery?: RecoveryPoint,
+): Promise<InviteObject> {
   const row = await repo.findInvite(deps.db, clientId, id);
   if (!row) throw AppError.notFound();
   const now = deps.clock.now().toISOString();
   const resent = await transactAndWake(deps, async (trx) => {
     if (!(await repo.markResent(trx, clientId, id, now))) return false;
+    await recovery?.mark(trx, resourceName('invite', id));
     const queued = await queueDeliveries(trx, row, now);
     const data = { deliveries: queued.map((d) => d.id) };
     await recordInviteEvent(trx, deps.config, {
@@ -143,13 +152,19 @@ export async function resendInvite(deps: Deps, clientId: string, id: string): Pr
   return answer(deps, await loadView(deps, clientId, id));
 }
 
-export async function revokeInvite(deps: Deps, clientId: string, id: string): Promise<InviteObject> {
+export async function revokeInvite(
+  deps: Deps,
+  clientId: string,
+  id: string,
+  recovery?: RecoveryPoint,
+): Promise<InviteObject> {
   const row = await repo.findInvite(deps.db, clientId, id);
   if (!row) throw AppError.notFound();
   if (row.status === 'completed') throw AppError.badRequest('A completed invite cannot be revoked.');
   const now = deps.clock.now().toISOString();
   await transactAndWake(deps, async (trx) => {
     if (!(await repo.markRevoked(trx, clientId, id, now))) return;
+    await recovery?.mark(trx, resourceName('invite', id));
     await cancelQueuedDeliveries(trx, clientId, id, now);
     await recordInviteEvent(trx, deps.config, {
       client_id: clientId,

@@ -3,14 +3,22 @@ import type { Deps } from '../deps.ts';
 import { newId, parseUuid } from '../lib/ids.ts';
 import { brand, field, formToken, requireCsrf, type ScopeOf, seeOther, sendPage } from './link.http.ts';
 import { submitResponseForm, uploadDocument } from './link.service.ts';
-import { formReceivedPage, PAY_FREQUENCIES, responseFormPage, uploadPage } from './pages/alternatives.ts';
+import {
+  formReceivedPage,
+  MAX_UPLOAD_MB,
+  PAY_FREQUENCIES,
+  responseFormPage,
+  uploadPage,
+} from './pages/alternatives.ts';
+import { messagePage } from './pages/messages.ts';
 import { href, PageError } from './scope.ts';
+import { countUpload, fullProblem, uploadRoom, uploadsClosed } from './upload-limits.ts';
 
 type Req = { Params: Record<string, string>; Querystring: Record<string, string>; Body: unknown };
 
 const UPLOAD_ERRORS: Record<string, string> = {
   missing: 'Choose a file to upload.',
-  too_large: 'That file is too large. Choose one under 10 MB.',
+  too_large: `That file is too large. Choose one under ${MAX_UPLOAD_MB} MB.`,
 };
 
 /** Answers are short text; anything longer is cut rather than refused. */
@@ -20,12 +28,18 @@ const answer = (body: unknown, name: string) => field(body, name).trim().slice(0
 export function alternativeRoutes(app: FastifyInstance, deps: Deps, p: string, scopeOf: ScopeOf): void {
   app.get<Req>(`${p}/upload`, async (req, reply) => {
     const scope = await scopeOf(req);
+    const closed = uploadsClosed(scope.invite, scope.userToken !== null);
+    if (closed) throw new PageError(closed, scope.invite);
+    const room = await uploadRoom(deps, scope);
+    const full = fullProblem(room);
+    if (full) throw new PageError(full, scope.invite);
     const page = uploadPage(await brand(deps, scope), {
       action: href(scope, '/upload'),
       csrf: await formToken(deps, scope, req, reply),
       submission: newId(),
       error: UPLOAD_ERRORS[req.query.error ?? ''] ?? null,
       back: href(scope, '/items'),
+      room,
     });
     return sendPage(reply, page);
   });
@@ -45,6 +59,18 @@ export function alternativeRoutes(app: FastifyInstance, deps: Deps, p: string, s
     };
     await requireCsrf(deps, scope, req, value('_csrf'));
     if (!file || file.filename === '') return seeOther(reply, href(scope, '/upload', { error: 'missing' }));
+    // Refusals that need not read the file let it pass unread, so the request still ends.
+    const closed = uploadsClosed(scope.invite, scope.userToken !== null);
+    if (closed) {
+      file.file.resume();
+      throw new PageError(closed, scope.invite);
+    }
+    const wait = await countUpload(deps, scope);
+    if (wait !== null) {
+      file.file.resume();
+      const page = messagePage('too_many_uploads', await brand(deps, scope));
+      return sendPage(reply.header('retry-after', String(wait)), page.html, page.status);
+    }
     let content: Buffer;
     try {
       content = await file.toBuffer();

@@ -62,30 +62,32 @@ export async function brandingFor(db: Db, invite: InvitesTable | null, publicUrl
   const templateButton = pc?.page_success_show_button ? pick(pc.page_success_button) : undefined;
   if (buttonText) {
     const url = pick(sp?.button_url);
-    button = { text: sub(buttonText), url: url && HTTP_URL.test(url) ? url : null };
+    button = { text: sub(buttonText, 'line'), url: url && HTTP_URL.test(url) ? url : null };
   } else if (templateButton) {
-    button = { text: sub(templateButton), url: null };
+    button = { text: sub(templateButton, 'line'), url: null };
   }
   const logo = pick(o?.brand?.logo, t?.logo_url);
   return {
-    company: sub('[Company]'),
+    company: sub('[Company]', 'line'),
     color,
     onColor: textOn(color),
     logo: logo && HTTP_URL.test(logo) ? logo : null,
     landing: {
-      header: sub(pick(lp?.header, t?.page_heading) ?? 'Connect your payroll account'),
+      header: sub(pick(lp?.header, t?.page_heading) ?? 'Connect your payroll account', 'copy'),
       subheader: sub(
         pick(lp?.subheader, t?.page_description) ??
           '[Company] has asked you to connect your payroll account. It takes a few minutes.',
+        'copy',
       ),
-      steps: (steps.length > 0 ? steps : DEFAULT_BRANDING_STEPS).map(sub),
-      button: sub(pick(t?.page_button) ?? 'Connect your account'),
+      steps: (steps.length > 0 ? steps : DEFAULT_BRANDING_STEPS).map((s) => sub(s, 'copy')),
+      button: sub(pick(t?.page_button) ?? 'Connect your account', 'line'),
     },
     success: {
-      header: sub(pick(sp?.header, pc?.page_success_heading) ?? 'Your account is connected'),
+      header: sub(pick(sp?.header, pc?.page_success_heading) ?? 'Your account is connected', 'copy'),
       subheader: sub(
         pick(sp?.subheader, pc?.page_success_description) ??
           "You're all set: [Company] can now see the details it asked for. You can close this page.",
+        'copy',
       ),
       button,
     },

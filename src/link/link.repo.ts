@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.ts';
+import { type Db, isPostgres } from '../db/client.ts';
 import type { DocumentsTable, FormResponsesTable } from '../db/tables.ts';
 
 /** The invite an invite URL names: by its id alone, as the URL carries no client. */
@@ -45,4 +45,46 @@ export async function insertFormResponse(db: Db, row: FormResponsesTable): Promi
     .onConflict((oc) => oc.columns(['client_id', 'submission_id']).doNothing())
     .executeTakeFirst();
   return Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/**
+ * The invite, locked until the transaction ends on PostgreSQL, so that what is decided from it
+ * holds until the commit. SQLite runs one write transaction at a time and needs no lock.
+ */
+export function lockInvite(db: Db, id: string) {
+  return db
+    .selectFrom('invites')
+    .selectAll()
+    .where('id', '=', id)
+    .$if(isPostgres(db), (q) => q.forUpdate())
+    .executeTakeFirst();
+}
+
+/** The user's row, locked like `lockInvite`. */
+export async function lockUser(db: Db, clientId: string, userId: string): Promise<void> {
+  await db
+    .selectFrom('users')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .where('id', '=', userId)
+    .$if(isPostgres(db), (q) => q.forUpdate())
+    .execute();
+}
+
+/** How many files of the user are stored, and their bytes in all. */
+export async function documentTotals(
+  db: Db,
+  clientId: string,
+  userId: string,
+): Promise<{ files: number; bytes: number }> {
+  const row = await db
+    .selectFrom('documents')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('files'),
+      eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('bytes'),
+    ])
+    .where('client_id', '=', clientId)
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return { files: Number(row.files), bytes: Number(row.bytes) };
 }

@@ -3,6 +3,8 @@ import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { searchItems } from '../accounts/items.ts';
 import type { Deps } from '../deps.ts';
+import { statusOf } from '../errors.ts';
+import { BUSY_RETRY_AFTER, databaseFault } from '../http/error-handler.ts';
 import { PAGE_HEADERS } from '../http/security.ts';
 import { alternativeRoutes } from './alternatives.routes.ts';
 import { brandingFor } from './branding.ts';
@@ -152,9 +154,18 @@ export async function linkRoutes(app: FastifyInstance, deps: Deps): Promise<void
   });
   app.setErrorHandler(async (err: FastifyError | PageError, req, reply) => {
     let problem: PageProblem = 'error';
+    const fault = databaseFault(err);
     if (err instanceof PageError) problem = err.problem;
-    else if (err.statusCode === 413 || err.code === 'FST_REQ_FILE_TOO_LARGE') problem = 'too_large';
-    else if (err.statusCode !== undefined && err.statusCode < 500) problem = 'bad_request';
+    else if (fault === 'busy') {
+      problem = 'busy';
+      reply.header('retry-after', BUSY_RETRY_AFTER);
+      req.log.warn({ err }, 'database busy');
+    } else if (fault === 'full') {
+      problem = 'storage_full';
+      req.log.error({ err }, 'database storage is full');
+    } else if (err.statusCode === statusOf('payload_too_large') || err.code === 'FST_REQ_FILE_TOO_LARGE') {
+      problem = 'too_large';
+    } else if (err.statusCode !== undefined && err.statusCode < statusOf('internal')) problem = 'bad_request';
     else req.log.error({ err }, 'unhandled error');
     const invite = err instanceof PageError ? err.invite : null;
     const page = messagePage(

@@ -14,9 +14,17 @@ import { advanceInvite } from '../invites/invites.repo.ts';
 import { invitePayload } from '../invites/invites.view.ts';
 import { newId, parseUuid } from '../lib/ids.ts';
 import { type JobTx, transactAndWake } from '../queue/transact.ts';
-import { findInviteById, insertDocument, insertFormResponse } from './link.repo.ts';
+import {
+  documentTotals,
+  findInviteById,
+  insertDocument,
+  insertFormResponse,
+  lockInvite,
+  lockUser,
+} from './link.repo.ts';
 import { checkSandboxLogin, expectedCode } from './sandbox.ts';
 import { type FlowScope, PageError } from './scope.ts';
+import { fullProblem, roomAfter, uploadsClosed } from './upload-limits.ts';
 
 /** The Items this flow offers (the invite's flow_items, or the catalog). */
 export function offeredItems(scope: FlowScope): Item[] {
@@ -170,11 +178,28 @@ export interface UploadedFile {
   content: Buffer;
 }
 
-/** A document instead of a login: stored, and the invite is `completed`. */
+/**
+ * A document instead of a login: stored, and the invite is `completed`. Refused with a page
+ * when the invite takes no more uploads or the file does not fit in what is left.
+ */
 export async function uploadDocument(deps: Deps, scope: FlowScope, file: UploadedFile, submissionId: string) {
   const at = deps.clock.now().toISOString();
   const id = newId();
   await inTransaction(deps, scope, async (trx, progress) => {
+    // Uploads of one invite take turns from here to the commit, so that concurrent ones cannot
+    // pass a limit together, nor land after the invite was revoked or completed.
+    if (scope.invite) {
+      const invite = await lockInvite(trx, scope.invite.id);
+      const closed = uploadsClosed(invite, scope.userToken !== null);
+      if (closed) throw new PageError(closed, invite ?? null);
+    } else {
+      await lockUser(trx, scope.clientId, scope.userId);
+    }
+    const full = fullProblem(
+      roomAfter(await documentTotals(trx, scope.clientId, scope.userId)),
+      file.content.length,
+    );
+    if (full) throw new PageError(full, scope.invite);
     const stored = await insertDocument(trx, {
       client_id: scope.clientId,
       id,

@@ -25,6 +25,12 @@ export type PageProblem =
   | 'forbidden'
   | 'bad_request'
   | 'too_large'
+  | 'completed'
+  | 'upload_files_full'
+  | 'upload_bytes_full'
+  | 'too_many_uploads'
+  | 'busy'
+  | 'storage_full'
   | 'error';
 
 /** A request the recipient's pages answer with a message page instead of the flow. */

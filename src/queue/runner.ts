@@ -3,6 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { JobLane, JobsTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { newId } from '../lib/ids.ts';
+import { type ClaimCursor, claimDue, type LeaseUntil, renewLeases } from './claim.repo.ts';
 import {
   type ClaimedJob,
   JOB_KIND_NAMES,
@@ -14,7 +15,6 @@ import {
   jobType,
   LEASE_MS,
 } from './jobs.ts';
-import { type ClaimCursor, claimDue, type LeaseUntil, renewLeases } from './claim.repo.ts';
 import { insertAttempt, nextDueAt, pruneFinishedJobs, settleJob } from './queue.repo.ts';
 import { settlementOf } from './settle.ts';
 
@@ -165,12 +165,24 @@ export class Worker {
     if (free <= 0) return 0;
     const now = this.deps.clock.now();
     const at = now.toISOString();
-    const jobs = await claimDue(this.deps.db, this.id, lane.name, at, this.leaseUntil(now), free, lane.cursor);
+    const jobs = await claimDue(
+      this.deps.db,
+      this.id,
+      lane.name,
+      at,
+      this.leaseUntil(now),
+      free,
+      lane.cursor,
+    );
     for (const job of jobs) {
-      const p = this.run(job).finally(() => {
-        lane.inFlight.delete(p);
-        this.wakeLane(lane);
-      });
+      // A run that cannot even settle (the database gone, a full disk) is logged; its lease
+      // lapses and the job runs again.
+      const p = this.run(job)
+        .catch((err) => this.deps.log.error({ err, job: job.id, kind: job.kind }, 'job could not be settled'))
+        .finally(() => {
+          lane.inFlight.delete(p);
+          this.wakeLane(lane);
+        });
       lane.inFlight.add(p);
     }
     return jobs.length;

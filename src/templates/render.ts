@@ -1,5 +1,6 @@
 import { escapeHtml } from '../lib/html.ts';
 import type { OverrideInviteTemplate } from './override.schema.ts';
+import { clip, fillPlaceholders, fillText, type PlaceholderValues, type TextLimit } from './placeholders.ts';
 import type { InviteTemplateRequest } from './templates.schema.ts';
 
 /** What an invite message is rendered from, in precedence order: override, legacy template, defaults. */
@@ -20,18 +21,25 @@ export interface RenderedEmail {
 
 export const DEFAULT_COLOR = '#1A56DB';
 
-/** Replaces [Name], [Company], [Sender] and [Link] in customer text. */
-export function placeholders(ctx: RenderContext) {
+/** What each placeholder stands for: override, then legacy template, then defaults. */
+function placeholderValues(ctx: RenderContext): PlaceholderValues {
   const company = ctx.template?.company ?? ctx.override?.email?.sender ?? 'Our team';
+  const templateSender = ctx.template?.sender;
   const sender =
-    ctx.override?.email?.sender ?? ctx.template?.sender?.replaceAll('[Company]', company) ?? company;
+    ctx.override?.email?.sender ??
+    (templateSender === undefined ? undefined : fillText(templateSender, { '[Company]': company }, 'line')) ??
+    company;
   const name = `${ctx.firstName} ${ctx.lastName}`.trim();
-  return (text: string) =>
-    text
-      .replaceAll('[Name]', name)
-      .replaceAll('[Company]', company)
-      .replaceAll('[Sender]', sender)
-      .replaceAll('[Link]', ctx.url);
+  return { '[Name]': name, '[Company]': company, '[Sender]': sender, '[Link]': ctx.url };
+}
+
+/**
+ * Fills [Name], [Company], [Sender] and [Link] in customer text, each value inserted as it is,
+ * and bounds the result by the kind of field it is (see TEXT_LIMITS).
+ */
+export function placeholders(ctx: RenderContext) {
+  const values = placeholderValues(ctx);
+  return (text: string, limit: TextLimit = 'copy') => fillText(text, values, limit);
 }
 
 function pick(...values: (string | null | undefined)[]): string | undefined {
@@ -44,14 +52,16 @@ export function renderEmail(ctx: RenderContext): RenderedEmail {
   const t = ctx.template;
   const subject = sub(
     pick(o?.subject, t?.subject) ?? '[Company] invites you to connect your payroll account',
+    'subject',
   );
-  const header = sub(pick(o?.header, t?.header) ?? 'Connect your payroll account');
+  const header = sub(pick(o?.header, t?.header) ?? 'Connect your payroll account', 'copy');
   const body = sub(
     pick(o?.subheader, t?.email_body) ??
       'Hi [Name], [Company] has asked you to connect your payroll account. It takes a few minutes.',
+    'body',
   );
-  const button = sub(pick(t?.button) ?? 'Connect your account');
-  const sender = sub(pick(o?.sender, t?.sender) ?? '[Company]');
+  const button = sub(pick(t?.button) ?? 'Connect your account', 'line');
+  const sender = sub(pick(o?.sender, t?.sender) ?? '[Company]', 'line');
   const color = pick(ctx.override?.brand?.color) ?? DEFAULT_COLOR;
   const logo = pick(ctx.override?.brand?.logo, t?.logo_url);
   const rows = ([1, 2, 3] as const)
@@ -60,19 +70,18 @@ export function renderEmail(ctx: RenderContext): RenderedEmail {
       heading: pick(o?.[`body_text_header_${i}`]),
       text: pick(o?.[`body_text_subheader_${i}`]),
     }))
-    .filter((r) => r.heading || r.text);
+    .filter((r) => r.heading || r.text)
+    .map((r) => ({
+      icon: r.icon,
+      heading: r.heading === undefined ? undefined : sub(r.heading, 'copy'),
+      text: r.text === undefined ? undefined : sub(r.text, 'copy'),
+    }));
 
   const text = [
     header,
     '',
     body,
-    ...rows.flatMap((r) => [
-      '',
-      [r.heading, r.text]
-        .filter(Boolean)
-        .map((s) => sub(s ?? ''))
-        .join(': '),
-    ]),
+    ...rows.flatMap((r) => ['', [r.heading, r.text].filter((s) => s !== undefined).join(': ')]),
     '',
     `${button}: ${ctx.url}`,
     '',
@@ -86,8 +95,8 @@ export function renderEmail(ctx: RenderContext): RenderedEmail {
         `<tr><td style="padding:8px 0;vertical-align:top;width:40px">${
           r.icon ? `<img src="${e(r.icon)}" width="28" height="28" alt="" style="display:block">` : ''
         }</td><td style="padding:8px 0;font:14px/20px Arial,sans-serif;color:#374151">${
-          r.heading ? `<strong style="color:#111827">${e(sub(r.heading))}</strong><br>` : ''
-        }${r.text ? e(sub(r.text)) : ''}</td></tr>`,
+          r.heading === undefined ? '' : `<strong style="color:#111827">${e(r.heading)}</strong><br>`
+        }${r.text === undefined ? '' : e(r.text)}</td></tr>`,
     )
     .join('');
   const html = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${e(subject)}</title></head>
@@ -104,12 +113,40 @@ ${rowHtml ? `<tr><td style="padding:8px 32px"><table role="presentation" width="
   return { subject, text, html, replyTo: t?.reply_to ?? null };
 }
 
+/** Twilio refuses a longer message body. */
+const SMS_MAX = 1_600;
+/** Marks a shortened SMS text; three dots keep a GSM-7 message GSM-7. */
+const SMS_MORE = '...';
+
+// Before the link: the start, a space, an opening bracket or quote. After it: punctuation that
+// ends a sentence rather than continues the URL, then the end or a space. `https://x/i/1.`
+// names https://x/i/1; `https://x/i/10` and `?next=https://x/i/1` do not.
+const LINK_END = /[.,;:!?'")\]}>]*(?:\s|$)/y;
+const LINK_START = /[\s(<["']/;
+
+/** Whether `url` stands in `text` as a link of its own, not as part of a longer URL. */
+function hasLink(text: string, url: string): boolean {
+  for (let at = text.indexOf(url); at !== -1; at = text.indexOf(url, at + 1)) {
+    const before = at === 0 ? ' ' : text.charAt(at - 1);
+    LINK_END.lastIndex = at + url.length;
+    if (LINK_START.test(before) && LINK_END.test(text)) return true;
+  }
+  return false;
+}
+
 export function renderSms(ctx: RenderContext): string {
-  const sub = placeholders(ctx);
-  const raw = pick(ctx.override?.sms_text, ctx.template?.sms_body);
-  const text = sub(
-    raw ?? '[Company] has asked you to connect your payroll account. Get started here: [Link]',
-  );
-  // The message is useless without its link, so add it when the customer's text leaves it out.
-  return text.includes(ctx.url) ? text : `${text} ${ctx.url}`;
+  const raw =
+    pick(ctx.override?.sms_text, ctx.template?.sms_body) ??
+    '[Company] has asked you to connect your payroll account. Get started here: [Link]';
+  const text = fillPlaceholders(raw, placeholderValues(ctx), SMS_MAX);
+  if (text.length <= SMS_MAX && hasLink(text, ctx.url)) return text;
+  // The message is useless without its link, so add it when the customer's text leaves it out,
+  // and when the whole does not fit, shorten the text: the link stays whole, at the end.
+  const room = SMS_MAX - ctx.url.length - 1;
+  if (text.length <= room) return `${text} ${ctx.url}`;
+  // A copy of the link where the text is cut would leave half a URL: cut before it instead.
+  const keep = room - SMS_MORE.length;
+  const straddling = text.lastIndexOf(ctx.url, keep);
+  const kept = straddling !== -1 && straddling + ctx.url.length > keep ? text.slice(0, straddling) : text;
+  return `${clip(kept.trimEnd(), room, SMS_MORE)} ${ctx.url}`;
 }

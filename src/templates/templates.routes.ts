@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
+import { recoveryOf, resourceId } from '../http/idempotency.ts';
 import { errorResponses, FieldErrors, IdParams } from '../http/schema.ts';
 import {
   InviteTemplateRequest as CreateBody,
@@ -17,6 +18,7 @@ export async function templatesRoutes(app: FastifyInstance, deps: Deps): Promise
   app.post<{ Body: InviteTemplateRequest }>(
     '/v2/invite-templates',
     {
+      config: { recover: (req, resource) => getTemplate(deps, req.principal.clientId, resourceId(resource)) },
       schema: {
         operationId: 'createInviteTemplate',
         summary: 'Create a template',
@@ -26,7 +28,7 @@ export async function templatesRoutes(app: FastifyInstance, deps: Deps): Promise
         response: { 200: Type.Ref(InviteTemplate), 400: Type.Ref(FieldErrors), ...errorResponses },
       },
     },
-    (req) => createTemplate(deps, req.principal.clientId, req.body),
+    (req) => createTemplate(deps, req.principal.clientId, req.body, recoveryOf(req)),
   );
 
   app.get<{ Querystring: ListTemplatesQuery }>(

@@ -1,6 +1,7 @@
 import type { InviteTemplatesTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, addFieldError, type FieldErrors } from '../errors.ts';
+import { type RecoveryPoint, resourceName } from '../http/idempotency.ts';
 import { newId } from '../lib/ids.ts';
 import * as repo from './templates.repo.ts';
 import type { InviteTemplate, InviteTemplateRequest } from './templates.schema.ts';
@@ -47,6 +48,7 @@ export async function createTemplate(
   deps: Pick<Deps, 'db' | 'clock'>,
   clientId: string,
   input: InviteTemplateRequest,
+  recovery?: RecoveryPoint,
 ): Promise<InviteTemplate> {
   const errors: FieldErrors = {};
   // Whitespace-only text is blank (as a DRF CharField trims it): rendering would drop it for defaults.
@@ -75,7 +77,10 @@ export async function createTemplate(
     updated_at: now,
     deleted_at: null,
   };
-  await repo.insertTemplate(deps.db, row);
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.insertTemplate(trx, row);
+    await recovery?.mark(trx, resourceName('template', row.id));
+  });
   return toTemplateObject(row);
 }
 

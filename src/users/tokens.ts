@@ -31,6 +31,18 @@ export function issueUserToken(
   return Promise.resolve(`${unsigned}.${signature}`);
 }
 
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * The bytes of canonical base64url (its own alphabet, no padding, unused bits zero); null for
+ * any other spelling, which Buffer would read leniently, so that a token has one spelling only.
+ */
+function fromBase64url(text: string): Buffer | null {
+  if (!BASE64URL.test(text)) return null;
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? bytes : null;
+}
+
 export interface UserTokenClaims {
   clientId: string;
   userId: string;
@@ -44,11 +56,13 @@ export function verifyUserToken(
   const [header, payload, signature, ...extra] = token.split('.');
   if (header !== HEADER || payload === undefined || signature === undefined || extra.length > 0) return null;
   const expected = createHmac('sha256', deps.userTokenKey).update(`${header}.${payload}`).digest();
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  const given = fromBase64url(signature);
+  const claimsJson = fromBase64url(payload);
+  if (!given || !claimsJson || given.length !== expected.length || !timingSafeEqual(given, expected))
+    return null;
   let claims: Record<string, unknown>;
   try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    claims = JSON.parse(claimsJson.toString('utf8')) as Record<string, unknown>;
   } catch {
     return null;
   }

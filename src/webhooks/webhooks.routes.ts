@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
+import { recoveryOf, resourceId } from '../http/idempotency.ts';
 import { errorResponses, FieldErrors, IdParams } from '../http/schema.ts';
 import {
   CreateWebhookRequest as CreateBody,
@@ -17,9 +18,16 @@ import * as service from './webhooks.service.ts';
 const tags = ['Webhooks'];
 
 export async function webhooksRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  // Retries whose first try committed: what it made, as it is now.
+  const recoverWebhook = (req: FastifyRequest, resource: string) =>
+    service.getWebhook(deps, req.principal.clientId, resourceId(resource));
+  const recoverDelivery = (req: FastifyRequest, resource: string) =>
+    service.getDelivery(deps, req.principal.clientId, resourceId(resource));
+
   app.post<{ Body: CreateWebhookRequest }>(
     '/v2/webhooks',
     {
+      config: { recover: recoverWebhook },
       schema: {
         operationId: 'createWebhook',
         summary: 'Subscribe to webhooks',
@@ -33,7 +41,7 @@ export async function webhooksRoutes(app: FastifyInstance, deps: Deps): Promise<
         response: { 200: Type.Ref(WebhookObject), 400: Type.Ref(FieldErrors), ...errorResponses },
       },
     },
-    (req) => service.createWebhook(deps, req.principal.clientId, req.body),
+    (req) => service.createWebhook(deps, req.principal.clientId, req.body, recoveryOf(req)),
   );
 
   app.get<{ Querystring: ListQuery }>(
@@ -85,6 +93,7 @@ export async function webhooksRoutes(app: FastifyInstance, deps: Deps): Promise<
   app.post<{ Params: IdParams }>(
     '/v2/webhooks/:id/test',
     {
+      config: { recover: recoverDelivery },
       schema: {
         operationId: 'testWebhook',
         summary: 'Send a test event',
@@ -96,7 +105,8 @@ export async function webhooksRoutes(app: FastifyInstance, deps: Deps): Promise<
         response: { 200: Type.Ref(WebhookDelivery), ...errorResponses },
       },
     },
-    (req) => service.sendTestEvent(deps, req.principal.clientId, req.params.id.toLowerCase()),
+    (req) =>
+      service.sendTestEvent(deps, req.principal.clientId, req.params.id.toLowerCase(), recoveryOf(req)),
   );
 
   app.get<{ Params: IdParams; Querystring: ListQuery }>(
@@ -120,6 +130,7 @@ export async function webhooksRoutes(app: FastifyInstance, deps: Deps): Promise<
   app.post<{ Params: DeliveryParams }>(
     '/v2/webhooks/:id/deliveries/:delivery_id/retry',
     {
+      config: { recover: recoverDelivery },
       schema: {
         operationId: 'retryWebhookDelivery',
         summary: 'Send a delivery again',
@@ -137,6 +148,7 @@ export async function webhooksRoutes(app: FastifyInstance, deps: Deps): Promise<
         req.principal.clientId,
         req.params.id.toLowerCase(),
         req.params.delivery_id.toLowerCase(),
+        recoveryOf(req),
       ),
   );
 }

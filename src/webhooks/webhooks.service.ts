@@ -2,6 +2,7 @@ import { parseJson } from '../db/json.ts';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { type RecoveryPoint, resourceName } from '../http/idempotency.ts';
 import { listPage, readPage } from '../http/pagination.ts';
 import { newId } from '../lib/ids.ts';
 import { iso, isoOrNull } from '../lib/time.ts';
@@ -77,6 +78,7 @@ export async function createWebhook(
   deps: Pick<Deps, 'db' | 'clock' | 'config'>,
   clientId: string,
   body: CreateWebhookRequest,
+  recovery?: RecoveryPoint,
 ): Promise<WebhookObject> {
   const config = JSON.stringify(body.config ?? {});
   if (config.length > CONFIG_LIMIT) {
@@ -102,6 +104,7 @@ export async function createWebhook(
   const created = await deps.db.transaction().execute(async (trx) => {
     if ((await repo.countWebhooksLocked(trx, clientId)) >= MAX_WEBHOOKS) return false;
     await repo.insertWebhook(trx, row);
+    await recovery?.mark(trx, resourceName('webhook', row.id));
     return true;
   });
   if (!created) {
@@ -158,11 +161,18 @@ async function loadDelivery(deps: Pick<Deps, 'db'>, clientId: string, webhookId:
  * Sends a delivery again, now, with the same body, event id and signature. One still
  * waiting for a retry is brought forward; a finished one gets a single new attempt.
  */
-export async function retryDelivery(deps: Deps, clientId: string, webhookId: string, id: string) {
+export async function retryDelivery(
+  deps: Deps,
+  clientId: string,
+  webhookId: string,
+  id: string,
+  recovery?: RecoveryPoint,
+) {
   await loadWebhook(deps, clientId, webhookId);
   const delivery = await loadDelivery(deps, clientId, webhookId, id);
   const now = deps.clock.now().toISOString();
   await transactAndWake(deps, async (trx) => {
+    await recovery?.mark(trx, resourceName('delivery', id));
     const job = delivery.job_id ? await findJob(trx, clientId, delivery.job_id) : undefined;
     // Being sent right now: that attempt is the retry.
     if (job?.status === 'running') return;
@@ -182,12 +192,32 @@ export async function retryDelivery(deps: Deps, clientId: string, webhookId: str
 }
 
 /** Queues a signed `webhooks.test` event (one attempt, even to a disabled subscription). */
-export async function sendTestEvent(deps: Deps, clientId: string, webhookId: string) {
+export async function sendTestEvent(
+  deps: Deps,
+  clientId: string,
+  webhookId: string,
+  recovery?: RecoveryPoint,
+) {
   const hook = await loadWebhook(deps, clientId, webhookId);
   const at = deps.clock.now().toISOString();
   const data = { webhook: hook.id, message: 'A test event from invitekit.' };
-  const id = await transactAndWake(deps, (trx) =>
-    queueWebhookDelivery(trx, hook, { eventId: newId(), event: TEST_EVENT, data, at, once: true }),
-  );
+  const id = await transactAndWake(deps, async (trx) => {
+    const delivery = await queueWebhookDelivery(trx, hook, {
+      eventId: newId(),
+      event: TEST_EVENT,
+      data,
+      at,
+      once: true,
+    });
+    await recovery?.mark(trx, resourceName('delivery', delivery));
+    return delivery;
+  });
   return toDeliveryObject(await loadDelivery(deps, clientId, webhookId, id));
+}
+
+/** A webhook delivery of the client, by id alone: what a recovered retry of a test or retry answers. */
+export async function getDelivery(deps: Pick<Deps, 'db'>, clientId: string, id: string) {
+  const row = await repo.findDelivery(deps.db, clientId, id);
+  if (!row) throw AppError.notFound();
+  return toDeliveryObject(row);
 }

@@ -21,6 +21,8 @@ export interface Server {
   url: string;
   banner: string;
   stop(): Promise<void>;
+  /** Kills at once, as a crash or an OOM killer would. */
+  kill(): Promise<void>;
 }
 
 export interface Process {
@@ -93,7 +95,7 @@ export function cliFor(database: string) {
       HOST: '127.0.0.1',
       ...env,
     });
-    return { url: `http://127.0.0.1:${port}`, banner: p.output, stop: p.stop };
+    return { url: `http://127.0.0.1:${port}`, banner: p.output, stop: p.stop, kill: p.kill };
   }
 
   /** Starts `invitekit worker`, once it says it runs. */

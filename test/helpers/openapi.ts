@@ -63,7 +63,7 @@ export class OpenApiChecker {
         schema = (res.content as Record<string, Json> | undefined)?.['application/json']?.schema ?? null;
         key = `${method} ${route.re.source} ${status}`;
         if (!schema && status !== 204) throw new Error(`${key}: documented without a JSON schema`);
-      } else if ([405, 413, 415, 429, 500, 503].includes(status)) {
+      } else if ([405, 413, 415, 429, 500, 503, 507].includes(status)) {
         schema = { ...generic, required: ['detail'] };
         key = `generic-error`;
       } else {

@@ -5,6 +5,8 @@ import * as m0003 from './0003_link.ts';
 import * as m0004 from './0004_webhooks.ts';
 import * as m0006 from './0006_hardening.ts';
 import * as m0007 from './0007_job_lanes.ts';
+import * as m0008 from './0008_idempotency_recovery.ts';
+import * as m0009 from './0009_documents_by_user.ts';
 
 /** Every migration, in order. New ones are appended, never edited once released. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +16,8 @@ const migrations: Record<string, Migration> = {
   '0004_webhooks': m0004,
   '0006_hardening': m0006,
   '0007_job_lanes': m0007,
+  '0008_idempotency_recovery': m0008,
+  '0009_documents_by_user': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,6 @@
 import { escapeHtml as e } from '../../lib/html.ts';
 import type { Branding } from '../branding.ts';
+import { MB, UPLOAD_LIMITS, type UploadRoom } from '../upload-limits.ts';
 import { alert, hidden, layout } from './layout.ts';
 
 export interface AlternativeForm {
@@ -10,10 +11,23 @@ export interface AlternativeForm {
   back: string;
 }
 
-export const MAX_UPLOAD_MB = 10;
+export const MAX_UPLOAD_MB = UPLOAD_LIMITS.fileMb;
+
+/** Megabytes as a person reads them: whole, or to one decimal, never rounded up. */
+const megabytes = (bytes: number) => `${Math.floor((bytes / MB) * 10) / 10} MB`;
+
+/** The limits in words, and what is left of them once something was uploaded. */
+function uploadHint(room: UploadRoom): string {
+  const each = `PDF or image, up to ${MAX_UPLOAD_MB} MB each.`;
+  if (room.files === UPLOAD_LIMITS.files && room.bytes === UPLOAD_LIMITS.totalMb * MB) {
+    return `${each} You can upload up to ${UPLOAD_LIMITS.files} documents, ${UPLOAD_LIMITS.totalMb} MB in all.`;
+  }
+  const more = room.files === 1 ? '1 more document' : `${room.files} more documents`;
+  return `${each} You can upload ${more}, ${megabytes(room.bytes)} in all.`;
+}
 
 /** Upload a document (a pay stub, a W-2) instead of logging in. */
-export function uploadPage(brand: Branding, v: AlternativeForm): string {
+export function uploadPage(brand: Branding, v: AlternativeForm & { room: UploadRoom }): string {
   // The token fields come before the file so they are read before the file is.
   return layout({
     title: 'Upload a document',
@@ -23,7 +37,7 @@ export function uploadPage(brand: Branding, v: AlternativeForm): string {
 <form method="post" action="${e(v.action)}" enctype="multipart/form-data">${hidden('_csrf', v.csrf)}${hidden('_submission', v.submission)}
 <label for="document">Document</label>
 <input id="document" name="document" type="file" accept=".pdf,.png,.jpg,.jpeg,.heic,application/pdf,image/*" required aria-describedby="document-hint">
-<p class="hint" id="document-hint">PDF or image, up to ${MAX_UPLOAD_MB} MB.</p>
+<p class="hint" id="document-hint">${e(uploadHint(v.room))}</p>
 <button class="btn" type="submit">Upload</button></form>
 <p class="muted back"><a href="${e(v.back)}">Back to log in instead</a></p>`,
   });

@@ -2,6 +2,7 @@ import { type ErrorKind, statusOf } from '../../errors.ts';
 import { escapeHtml as e } from '../../lib/html.ts';
 import type { Branding } from '../branding.ts';
 import type { PageProblem } from '../scope.ts';
+import { UPLOAD_LIMITS } from '../upload-limits.ts';
 import { layout } from './layout.ts';
 
 const MESSAGES: Record<PageProblem, { kind: ErrorKind; title: string; text: string }> = {
@@ -34,6 +35,36 @@ const MESSAGES: Record<PageProblem, { kind: ErrorKind; title: string; text: stri
     kind: 'payload_too_large',
     title: 'That file is too large',
     text: 'Go back and choose a smaller file.',
+  },
+  completed: {
+    kind: 'conflict',
+    title: 'This invite is already complete',
+    text: 'We already have what we need, so there is nothing more to upload here. You can close this page.',
+  },
+  upload_files_full: {
+    kind: 'conflict',
+    title: 'You’ve uploaded as many documents as we can take',
+    text: `One invite takes up to ${UPLOAD_LIMITS.files} documents, and they have all been received. If you need to send more, contact whoever invited you.`,
+  },
+  upload_bytes_full: {
+    kind: 'payload_too_large',
+    title: 'That would be more than we can take',
+    text: `One invite takes up to ${UPLOAD_LIMITS.totalMb} MB of documents in all, and this file would go over that. Go back and choose a smaller file, or contact whoever invited you.`,
+  },
+  too_many_uploads: {
+    kind: 'too_many_requests',
+    title: 'Too many uploads in a short time',
+    text: `One invite takes up to ${UPLOAD_LIMITS.perMinute} uploads a minute. Wait a minute, then go back and try again.`,
+  },
+  busy: {
+    kind: 'unavailable',
+    title: 'We’re a little busy',
+    text: 'Nothing was lost. Wait a few seconds, then go back and try again.',
+  },
+  storage_full: {
+    kind: 'insufficient_storage',
+    title: 'We couldn’t save that',
+    text: 'Nothing was saved. Please try again later.',
   },
   error: {
     kind: 'internal',
