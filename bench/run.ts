@@ -5,6 +5,7 @@ import { createKey } from '../src/auth/keys.service.ts';
 import { closeDeps, createDeps } from '../src/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
 import { type DeliveryRow, measureNodemailerCeiling, measurePipeline } from './delivery.ts';
+import { type JobsRow, jobsSection, measureJobs } from './jobs.ts';
 import { freePort, load, type Row, startProcess, table } from './lib.ts';
 import { measureScale, type ScaleResult, scaleSection } from './list.ts';
 import { seedInvites } from './seed.ts';
@@ -17,10 +18,11 @@ import { seedInvites } from './seed.ts';
 const SEED = Number(process.env.BENCH_SEED ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
-const ONLY = process.env.BENCH_ONLY; // api | delivery | list
+const ONLY = process.env.BENCH_ONLY; // api | delivery | list | jobs
 const DELIVERY_SECONDS = Number(process.env.BENCH_DELIVERY_SECONDS ?? 20);
 const LIST_SIZES = (process.env.BENCH_LIST_SIZES ?? '10000,1000000').split(',').map(Number);
 const LIST_REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 300);
+const JOBS_SIZES = (process.env.BENCH_JOBS_SIZES ?? '0,200000,1000000').split(',').map(Number);
 
 const dir = mkdtempSync(join(tmpdir(), 'invitekit-bench-'));
 const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
@@ -170,6 +172,12 @@ if (!ONLY || ONLY === 'list') {
   });
 }
 
+// Sends with the worker on at 0, 200k and 1M finished jobs: the claim must not read them.
+let jobRows: JobsRow[] = [];
+if (!ONLY || ONLY === 'jobs') {
+  jobRows = await measureJobs({ sizes: JOBS_SIZES, duration: DURATION, logLevel: LOG_LEVEL });
+}
+
 const report = [
   '# Benchmark results',
   '',
@@ -196,6 +204,9 @@ const report = [
   scale
     ? scaleSection(scale, { requests: LIST_REQUESTS, duration: DURATION })
     : '## SQLite and PostgreSQL at scale\n\n(not run)\n',
+  jobRows.length
+    ? jobsSection(jobRows, DURATION)
+    : '## Sends with the worker on, as the jobs table grows\n\n(not run)\n',
 ].join('\n');
 writeFileSync(new URL('./results.md', import.meta.url), report);
 console.log(`\n${report}`);

@@ -54,7 +54,7 @@ const MESSAGES: Record<PageProblem, { kind: ErrorKind; title: string; text: stri
   too_many_uploads: {
     kind: 'too_many_requests',
     title: 'Too many uploads in a short time',
-    text: `One invite takes up to ${UPLOAD_LIMITS.perMinute} uploads a minute. Wait a minute, then go back and try again.`,
+    text: `One invite takes up to ${UPLOAD_LIMITS.perMinute} uploads a minute. Wait two minutes, then go back and try again.`,
   },
   busy: {
     kind: 'unavailable',
