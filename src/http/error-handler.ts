@@ -76,7 +76,9 @@ export function handleError(error: FastifyError | AppError, request: FastifyRequ
   if (known) return reply.code(known.statusCode).headers(known.headers).send(known.body);
   // Other client errors Fastify raises (its plugins' 4xx) keep their status and message.
   const status = error.statusCode ?? statusOf('internal');
-  if (status >= 400 && status < 500) return reply.code(status).send({ detail: error.message });
+  if (status >= statusOf('bad_request') && status < statusOf('internal')) {
+    return reply.code(status).send({ detail: error.message });
+  }
   request.log.error({ err: error }, 'unhandled error');
   return reply.code(statusOf('internal')).send({ detail: 'A server error occurred.' });
 }

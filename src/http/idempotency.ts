@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../errors.ts';
+import { AppError, statusOf } from '../errors.ts';
 import * as repo from './idempotency.repo.ts';
 import { documentDetailResponse, documentHeader } from './route-docs.ts';
 
@@ -208,7 +208,7 @@ export function idempotency(api: FastifyInstance, deps: Deps): void {
             ? payload.toString('utf8')
             : null;
     try {
-      if (reply.statusCode >= 500 || body === null) {
+      if (reply.statusCode >= statusOf('internal') || body === null) {
         await repo.release(deps.db, claim.clientId, claim.key, claim.lockedUntil);
       } else {
         const contentType = reply.getHeader('content-type');
