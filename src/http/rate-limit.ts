@@ -86,6 +86,11 @@ interface Allowance {
   window: string;
   /** Counted in the database and not yet spent by a request. */
   left: number;
+  /**
+   * Let through without a count, in `window`, because the database could not take one
+   * (another process's lock, a full disk): never given back.
+   */
+  uncounted: number;
   /** Requests that found nothing left; they share the reservation under way. */
   waiting: Waiter[];
   reserving: boolean;
@@ -170,6 +175,7 @@ function keyAllowances(deps: Deps, limit: number) {
         if (a.window !== w.start) {
           giveBack(bucket, a);
           a.window = w.start;
+          a.uncounted = 0;
           full = undefined;
         }
         const served = a.waiting.splice(0, a.left);
@@ -192,11 +198,18 @@ function keyAllowances(deps: Deps, limit: number) {
         a.left += fit;
       }
     } catch (err) {
-      // Another process holds the write lock: the count cannot be kept for now, and a read
-      // that could be served must not wait for it. What is let through goes uncounted.
-      const busy = databaseFault(err) === 'busy';
-      if (busy) deps.log.warn({ err }, 'rate limit not counted: the database is busy');
-      for (const waiter of a.waiting.splice(0)) busy ? waiter.resolve() : waiter.reject(err);
+      // The database cannot take a count (another process's lock, a full disk): a request
+      // that could still be served must not fail for it. The waiting ones and a chunk more go
+      // through uncounted, so the next requests do not each wait for the lock again.
+      const fault = databaseFault(err);
+      if (fault) {
+        deps.log.warn({ err }, 'rate limit not counted: the database cannot take writes');
+        a.uncounted = chunk;
+      }
+      for (const waiter of a.waiting.splice(0)) {
+        if (fault) waiter.resolve();
+        else waiter.reject(err);
+      }
     } finally {
       a.reserving = false;
     }
@@ -211,6 +224,10 @@ function keyAllowances(deps: Deps, limit: number) {
       const w = windowAt(now);
       if (w.start !== sweptWindow) sweep(w.start);
       const mine = held.get(bucket);
+      if (mine && mine.window === w.start && mine.uncounted > 0) {
+        mine.uncounted--;
+        return undefined;
+      }
       if (mine && mine.window === w.start && mine.left > 0) {
         mine.left--;
         return undefined;
@@ -218,7 +235,7 @@ function keyAllowances(deps: Deps, limit: number) {
       let a = mine;
       if (!a) {
         if (held.size >= MAX_KEYS) evictOne();
-        a = { window: w.start, left: 0, waiting: [], reserving: false };
+        a = { window: w.start, left: 0, uncounted: 0, waiting: [], reserving: false };
         held.set(bucket, a);
       }
       const waiting = a.waiting;

@@ -29,13 +29,15 @@ function lockedUntil(db: Db, lease: LeaseUntil): RawBuilder<string> {
 const skipLocked = (db: Db) => (isPostgres(db) ? sql` for update skip locked` : sql``);
 
 /**
- * Running jobs of the lane whose lease ran out: their worker died or lost the database.
- * Never this worker's own: a job it still runs is not taken from itself. Index `jobs_running`.
+ * Running jobs of the lane whose lease ran out: their worker died, or could not settle them.
+ * Never one this worker is still running (`running`): a send is not taken from itself.
+ * Index `jobs_running`.
  */
-export function lapsedJobs(db: Db, lane: JobLane, workerId: string, now: string, limit: number) {
+export function lapsedJobs(db: Db, lane: JobLane, running: string[], now: string, limit: number) {
+  const mine = running.length > 0 ? sql` and id not in (${sql.join(running)})` : sql``;
   return sql<{ client_id: string; id: string }>`
     select client_id, id from jobs
-     where status = 'running' and locked_until < ${now} and lane = ${lane} and locked_by <> ${workerId}
+     where status = 'running' and locked_until < ${now} and lane = ${lane}${mine}
      order by locked_until
      limit ${limit}${skipLocked(db)}`;
 }
@@ -120,31 +122,46 @@ export async function claimDue(
   lease: LeaseUntil,
   limit: number,
   cursor: ClaimCursor,
+  running: string[],
 ): Promise<JobsTable[]> {
-  const claimed = await db.transaction().execute(async (trx) => {
-    const lapsed = (await lapsedJobs(trx, lane, workerId, now, limit).execute(trx)).rows;
-    const due = lapsed.length < limit ? await fairDueJobs(trx, lane, now, limit - lapsed.length, cursor) : [];
+  const claim = async (q: Db) => {
+    const lapsed = (await lapsedJobs(q, lane, running, now, limit).execute(q)).rows;
+    const due = lapsed.length < limit ? await fairDueJobs(q, lane, now, limit - lapsed.length, cursor) : [];
     const ids = [...lapsed, ...due];
     if (ids.length === 0) return [];
     const keys = sql.join(ids.map((j) => sql`(${j.client_id}, ${j.id})`));
+    // The conditions are checked again: on SQLite another worker may have taken a job since it was read.
     const result = await sql<JobsTable>`
       update jobs
-         set status = 'running', locked_by = ${workerId}, locked_until = ${lockedUntil(trx, lease)},
+         set status = 'running', locked_by = ${workerId}, locked_until = ${lockedUntil(q, lease)},
              attempts = attempts + 1, updated_at = ${now}
        where (client_id, id) in (values ${keys})
          and (status = 'queued' or (status = 'running' and locked_until < ${now}))
-      returning *`.execute(trx);
+      returning *`.execute(q);
     return result.rows;
-  });
+  };
+  // PostgreSQL: the rows read are locked (SKIP LOCKED) until the claim commits. SQLite: reads
+  // run beside the writer under WAL and only the one UPDATE takes the write lock, briefly, so
+  // the API's writes in another process do not wait behind a whole claim.
+  const claimed = isPostgres(db) ? await db.transaction().execute(claim) : await claim(db);
   // RETURNING follows no order (PostgreSQL's differs from SQLite's); run them oldest first.
   return claimed.sort((a, b) => cmp(a.run_at, b.run_at) || cmp(a.id, b.id));
 }
 
-/** Extends the leases of the jobs this worker is running, so a slow send is not taken over. */
-export async function renewLeases(db: Db, workerId: string, lease: LeaseUntil): Promise<void> {
+/**
+ * Extends the leases of the jobs this worker is running (`running`), so a slow send is not
+ * taken over. Only those: a job whose run ended but could not be settled lets its lease lapse.
+ */
+export async function renewLeases(
+  db: Db,
+  workerId: string,
+  lease: LeaseUntil,
+  running: string[],
+): Promise<void> {
+  if (running.length === 0) return;
   await sql`
     update jobs set locked_until = ${lockedUntil(db, lease)}
-     where status = 'running' and locked_by = ${workerId}`.execute(db);
+     where status = 'running' and locked_by = ${workerId} and id in (${sql.join(running)})`.execute(db);
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

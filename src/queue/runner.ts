@@ -38,7 +38,8 @@ const PRUNE_BATCHES = 20;
 interface Lane {
   name: JobLane;
   concurrency: number;
-  inFlight: Set<Promise<void>>;
+  /** The runs under way, by job id. */
+  inFlight: Map<string, Promise<void>>;
   timer: NodeJS.Timeout | null;
   ticking: Promise<void> | null;
   cursor: ClaimCursor;
@@ -68,11 +69,16 @@ export class Worker {
     this.lanes = JOB_LANES.map((name) => ({
       name,
       concurrency: sizes[name],
-      inFlight: new Set(),
+      inFlight: new Map(),
       timer: null,
       ticking: null,
       cursor: { client: '' },
     }));
+  }
+
+  /** The ids of the jobs this worker is running, in every lane. */
+  private runningIds(): string[] {
+    return this.lanes.flatMap((l) => [...l.inFlight.keys()]);
   }
 
   private get leaseMs(): number {
@@ -97,7 +103,7 @@ export class Worker {
     for (const lane of this.lanes) if (lane.timer) clearTimeout(lane.timer);
     await Promise.all(this.lanes.map((l) => l.ticking));
     const grace = new Promise((r) => setTimeout(r, graceMs).unref());
-    await Promise.race([Promise.all(this.lanes.flatMap((l) => [...l.inFlight])), grace]);
+    await Promise.race([Promise.all(this.lanes.flatMap((l) => [...l.inFlight.values()])), grace]);
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.pruning) clearInterval(this.pruning);
   }
@@ -107,7 +113,7 @@ export class Worker {
     for (;;) {
       let claimed = 0;
       for (const lane of this.lanes) claimed += await this.claimAndRun(lane);
-      await Promise.all(this.lanes.flatMap((l) => [...l.inFlight]));
+      await Promise.all(this.lanes.flatMap((l) => [...l.inFlight.values()]));
       if (claimed === 0 && this.lanes.every((l) => l.inFlight.size === 0)) return;
     }
   }
@@ -124,8 +130,9 @@ export class Worker {
   }
 
   private readonly renew = (): void => {
-    if (this.lanes.every((l) => l.inFlight.size === 0)) return;
-    renewLeases(this.deps.db, this.id, this.leaseUntil(this.deps.clock.now())).catch((err) =>
+    const running = this.runningIds();
+    if (running.length === 0) return;
+    renewLeases(this.deps.db, this.id, this.leaseUntil(this.deps.clock.now()), running).catch((err) =>
       this.deps.log.warn({ err }, 'worker could not renew its leases'),
     );
   };
@@ -173,6 +180,7 @@ export class Worker {
       this.leaseUntil(now),
       free,
       lane.cursor,
+      this.runningIds(),
     );
     for (const job of jobs) {
       // A run that cannot even settle (the database gone, a full disk) is logged; its lease
@@ -180,10 +188,10 @@ export class Worker {
       const p = this.run(job)
         .catch((err) => this.deps.log.error({ err, job: job.id, kind: job.kind }, 'job could not be settled'))
         .finally(() => {
-          lane.inFlight.delete(p);
+          lane.inFlight.delete(job.id);
           this.wakeLane(lane);
         });
-      lane.inFlight.add(p);
+      lane.inFlight.set(job.id, p);
     }
     return jobs.length;
   }
