@@ -5,7 +5,7 @@ const ROWS = [
   ['src/db/'],
   ['src/deps.ts'],
   ['src/http/', 'src/queue/'],
-  ['src/auth/', 'src/users/', 'src/accounts/', 'src/templates/', 'src/outbox/', 'src/webhooks/'],
+  ['src/auth/', 'src/users/', 'src/accounts/', 'src/templates/', 'src/flows/', 'src/settings/', 'src/outbox/', 'src/webhooks/'],
   ['src/events/'],
   ['src/invites/'],
   ['src/delivery/'],

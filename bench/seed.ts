@@ -59,6 +59,7 @@ export async function seedInvites(
         dds_config: null,
         override_invite_template: null,
         invite_template_id: null,
+        rendered_flow_id: null,
         created_at: at,
         updated_at: at,
         invited_at: at,

@@ -6,6 +6,8 @@ import { basicAuth } from './auth/auth.hook.ts';
 import { trackingRoutes } from './delivery/tracking.routes.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
+import { flowsRoutes } from './flows/flows.routes.ts';
+import { FlowObject } from './flows/flows.schema.ts';
 import { registerDocs } from './http/docs.ts';
 import { handleClientError, handleError, unsupportedMediaType } from './http/error-handler.ts';
 import { idempotency } from './http/idempotency.ts';
@@ -22,6 +24,8 @@ import { InviteDelivery, InviteObject } from './invites/invites.schema.ts';
 import { linkRoutes } from './link/link.routes.ts';
 import { outboxRoutes } from './outbox/outbox.routes.ts';
 import { OutboxMessage } from './outbox/outbox.schema.ts';
+import { inviteSettingsRoutes } from './settings/invite-settings.routes.ts';
+import { InviteSettingsObject } from './settings/invite-settings.schema.ts';
 import { templatesRoutes } from './templates/templates.routes.ts';
 import { InviteTemplate } from './templates/templates.schema.ts';
 import { usersRoutes } from './users/users.routes.ts';
@@ -96,6 +100,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     InviteEvent,
     WebhookObject,
     WebhookDelivery,
+    FlowObject,
+    InviteSettingsObject,
   ]) {
     app.addSchema(schema);
   }
@@ -139,6 +145,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     await api.register((i) => accountsRoutes(i, deps));
     await api.register((i) => eventsRoutes(i, deps));
     await api.register((i) => webhooksRoutes(i, deps));
+    await api.register((i) => flowsRoutes(i, deps));
+    await api.register((i) => inviteSettingsRoutes(i, deps));
 
     for (const [url, methods] of allowed) {
       const missing = METHODS.filter((m) => !methods.has(m));

@@ -75,6 +75,9 @@ describe('ids in paths', () => {
     ['POST', '/v2/webhooks/{id}/test'],
     ['GET', '/v2/webhooks/{id}/deliveries'],
     ['POST', '/v2/webhooks/{id}/deliveries/{delivery_id}/retry'],
+    ['GET', '/v2/flows/{id}'],
+    ['PATCH', '/v2/flows/{id}'],
+    ['DELETE', '/v2/flows/{id}'],
   ] as const;
 
   it('covers every documented route with an id', async () => {

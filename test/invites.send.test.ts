@@ -145,17 +145,23 @@ describe('POST /v2/invites sends', () => {
   });
 
   it.each([
-    ['body flow_id wins over the landing page', 'BODY01', 'LAND01', 'BODY01'],
+    // `flow_id` must name an Email/SMS template of the client: the body's is one made first.
+    ['body flow_id wins over the landing page', 'made', 'LAND01', 'made'],
     ['landing page flow_id when the body has none', undefined, 'LAND01', 'LAND01'],
     ['null when neither is given', undefined, undefined, null],
   ])('flow_id: %s', async (_name, flowId, landing, expected) => {
+    const made =
+      flowId === 'made'
+        ? (await t.request('POST', '/v2/flows', { body: { type: 'email_sms_template', name: 'Body flow' } }))
+            .body.id
+        : undefined;
     const res = await send(
       inviteBody({
-        flow_id: flowId,
+        flow_id: made,
         override_invite_template: landing ? { landing_page: { flow_id: landing } } : undefined,
       }),
     );
-    expect(res.body.flow_id).toBe(expected);
+    expect(res.body.flow_id).toBe(expected === 'made' ? made : expected);
   });
 
   it('keeps flow_items and takes reply_to from override_invite_template.email', async () => {

@@ -64,10 +64,34 @@ export interface InvitesTable {
   dds_config: string | null;
   override_invite_template: string | null;
   invite_template_id: string | null;
+  /** The Email/SMS template that renders the invite (its own `flow_id`, the default, or the only one). */
+  rendered_flow_id: string | null;
   created_at: string;
   updated_at: string;
   invited_at: string;
   revoked_at: string | null;
+}
+
+export interface FlowsTable {
+  client_id: string;
+  /** 8 upper-case letters and digits, unique across clients (a shareable URL names it alone). */
+  id: string;
+  type: 'email_sms_template';
+  name: string;
+  language: 'en' | 'es';
+  /** JSON: the override_invite_template fields (brand, email, sms_text, landing_page, success_page) and flow_items. */
+  template: string;
+  created_at: string;
+  updated_at: string;
+  /** Deleted flows stay, so the invites they rendered keep their pages and re-sends. */
+  deleted_at: string | null;
+}
+
+export interface InviteSettingsTable {
+  client_id: string;
+  /** JSON: the settings the client changed; absent keys take their defaults. */
+  data: string;
+  updated_at: string;
 }
 
 export interface InviteReplyToTable {
@@ -285,6 +309,8 @@ export interface Database {
   users: UsersTable;
   invite_templates: InviteTemplatesTable;
   invites: InvitesTable;
+  flows: FlowsTable;
+  invite_settings: InviteSettingsTable;
   invite_reply_to: InviteReplyToTable;
   deliveries: DeliveriesTable;
   outbox_messages: OutboxMessagesTable;

@@ -37,6 +37,7 @@ function inviteView(db: Db, eb: ExpressionBuilder<Database & { i: InvitesTable }
     'i.flow_items',
     'i.reply_to',
     'i.invite_template_id',
+    'i.rendered_flow_id',
     'i.created_at',
     'i.updated_at',
     'i.invited_at',

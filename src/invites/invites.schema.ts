@@ -121,6 +121,13 @@ export const InviteObject = Type.Object(
       description: 'One entry per message sent, newest first.',
     }),
     invite_template_id: Nullable(Uuid({ deprecated: true, description: '(Deprecated) Legacy template ID.' })),
+    rendered_flow_id: Nullable(
+      Type.String({
+        description:
+          '(invitekit) The Email/SMS template (flow) the invite is rendered with: the one `flow_id` names, ' +
+          "else the client's `default_flow_id`, else its only template; null when none applies.",
+      }),
+    ),
   },
   { $id: 'InviteObject' },
 );

@@ -1,11 +1,14 @@
-import type { InvitesTable } from '../db/tables.ts';
+import type { FlowsTable, InvitesTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, type FieldErrors } from '../errors.ts';
 import { publishEvent } from '../events/recorder.ts';
+import { findFlow, onlyFlow } from '../flows/flows.repo.ts';
+import { flowTemplateOf } from '../flows/flows.service.ts';
 import { type RecoveryPoint, resourceName } from '../http/idempotency.ts';
 import { listPage, readPage } from '../http/pagination.ts';
 import { newId } from '../lib/ids.ts';
 import { transactAndWake } from '../queue/transact.ts';
+import { loadInviteSettings } from '../settings/invite-settings.service.ts';
 import { findTemplate } from '../templates/templates.repo.ts';
 import type { InviteTemplateRequest } from '../templates/templates.schema.ts';
 import { issueUserToken } from '../users/tokens.ts';
@@ -19,6 +22,31 @@ import type { InviteFilters, InviteView } from './invites.repo.ts';
 import * as repo from './invites.repo.ts';
 import type { InviteObject, ListInvitesQuery, SendInviteRequest } from './invites.schema.ts';
 import { toInviteObject } from './invites.view.ts';
+
+/**
+ * The Email/SMS template a send is rendered with: the one `flow_id` names (which must be a
+ * template of this client), else the client's default, else its only template when it has
+ * exactly one, as the hosted Console does. A bad `flow_id` is added to `errors`.
+ */
+async function flowOfSend(
+  deps: Deps,
+  clientId: string,
+  flowId: string | null | undefined,
+  defaultFlowId: string | null,
+  errors: FieldErrors,
+): Promise<FlowsTable | undefined> {
+  if (errors.flow_id) return undefined;
+  if (flowId?.trim()) {
+    const found = await findFlow(deps.db, clientId, flowId.trim().toUpperCase(), { includeDeleted: false });
+    if (!found) errors.flow_id = [`Invalid flow "${flowId}" - no Email/SMS template has this ID.`];
+    return found;
+  }
+  if (defaultFlowId) {
+    const found = await findFlow(deps.db, clientId, defaultFlowId, { includeDeleted: false });
+    if (found) return found;
+  }
+  return onlyFlow(deps.db, clientId);
+}
 
 /** The invite as the API answers for one object: with a fresh user token. */
 async function answer(deps: Deps, view: InviteView): Promise<InviteObject> {
@@ -47,6 +75,11 @@ export async function sendInvite(
   if (schemaErrors.non_field_errors) throw AppError.fields(schemaErrors);
   const errors = schemaErrors;
   const who = resolveRecipient(body, errors);
+  const settings = await loadInviteSettings(deps.db, clientId);
+  if (settings.require_external_id && !body.external_id?.trim() && !errors.external_id) {
+    errors.external_id = ['This field is required.'];
+  }
+  const flow = await flowOfSend(deps, clientId, body.flow_id, settings.default_flow_id, errors);
   let template: InviteTemplateRequest | null = null;
   if (body.invite_template_id && !errors.invite_template_id) {
     const id = body.invite_template_id.toLowerCase();
@@ -56,7 +89,15 @@ export async function sendInvite(
   }
   if (!who || Object.keys(errors).length > 0) throw AppError.fields(errors);
   const override = body.override_invite_template ?? null;
-  const replyTo = [...new Set(override?.email?.reply_to ?? (template?.reply_to ? [template.reply_to] : []))];
+  const flowReplyTo = flow ? flowTemplateOf(flow).email?.reply_to : undefined;
+  const replyTo = [
+    ...new Set(
+      override?.email?.reply_to ??
+        (template?.reply_to ? [template.reply_to] : undefined) ??
+        flowReplyTo ??
+        [],
+    ),
+  ];
   const now = deps.clock.now().toISOString();
   const userId = newId();
   const row: InvitesTable = {
@@ -77,6 +118,7 @@ export async function sendInvite(
     dds_config: body.dds_config ? JSON.stringify(body.dds_config) : null,
     override_invite_template: override ? JSON.stringify(override) : null,
     invite_template_id: body.invite_template_id?.toLowerCase() ?? null,
+    rendered_flow_id: flow?.id ?? null,
     created_at: now,
     updated_at: now,
     invited_at: now,

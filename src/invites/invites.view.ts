@@ -39,6 +39,7 @@ export function toInviteObject(view: InviteView, publicUrl: string, userToken: s
       status_detail: d.status_detail,
     })),
     invite_template_id: view.invite_template_id,
+    rendered_flow_id: view.rendered_flow_id,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.ts';
 import type { InvitesTable } from '../db/tables.ts';
-import { DEFAULT_COLOR, placeholders } from '../templates/render.ts';
-import { renderContextFor } from '../templates/render-context.ts';
+import { renderContextFor } from '../invites/invite-render.ts';
+import { brandColor, brandLogo, pick, placeholders } from '../templates/render.ts';
 
 /** Everything customer-chosen that the recipient's pages show, with placeholders filled in. Not yet escaped. */
 export interface Branding {
@@ -16,10 +16,6 @@ export interface Branding {
 }
 
 const HTTP_URL = /^https?:\/\/[^\s/?#]+[^\s]*$/i;
-
-function pick(...values: (string | null | undefined)[]): string | undefined {
-  return values.find((v): v is string => typeof v === 'string' && v.trim() !== '');
-}
 
 function luminance(hex: string): number {
   const h = hex.length === 4 ? [...hex.slice(1)].map((c) => c + c).join('') : hex.slice(1);
@@ -52,30 +48,40 @@ export async function brandingFor(db: Db, invite: InvitesTable | null, publicUrl
   const sub = placeholders(ctx);
   const o = ctx.override;
   const t = ctx.template;
+  const f = ctx.flow;
   const lp = o?.landing_page;
-  const steps = [pick(lp?.step_1), pick(lp?.step_2), pick(lp?.step_3)].filter((s) => s !== undefined);
-  const color = pick(o?.brand?.color) ?? DEFAULT_COLOR;
+  const flp = f?.landing_page;
+  // The steps come whole from the first layer that has any.
+  const stepsOf = (p: typeof lp) =>
+    [pick(p?.step_1), pick(p?.step_2), pick(p?.step_3)].filter((s) => s !== undefined);
+  const steps = stepsOf(lp).length > 0 ? stepsOf(lp) : stepsOf(flp);
+  const color = brandColor(ctx);
   const sp = o?.success_page;
+  const fsp = f?.success_page;
   const pc = t?.page_config;
   let button: Branding['success']['button'] = null;
   const buttonText = pick(sp?.button_text);
   const templateButton = pc?.page_success_show_button ? pick(pc.page_success_button) : undefined;
+  const flowButton = pick(fsp?.button_text);
   if (buttonText) {
     const url = pick(sp?.button_url);
     button = { text: sub(buttonText, 'line'), url: url && HTTP_URL.test(url) ? url : null };
   } else if (templateButton) {
     button = { text: sub(templateButton, 'line'), url: null };
+  } else if (flowButton) {
+    const url = pick(fsp?.button_url);
+    button = { text: sub(flowButton, 'line'), url: url && HTTP_URL.test(url) ? url : null };
   }
-  const logo = pick(o?.brand?.logo, t?.logo_url);
+  const logo = brandLogo(ctx);
   return {
     company: sub('[Company]', 'line'),
     color,
     onColor: textOn(color),
     logo: logo && HTTP_URL.test(logo) ? logo : null,
     landing: {
-      header: sub(pick(lp?.header, t?.page_heading) ?? 'Connect your payroll account', 'copy'),
+      header: sub(pick(lp?.header, t?.page_heading, flp?.header) ?? 'Connect your payroll account', 'copy'),
       subheader: sub(
-        pick(lp?.subheader, t?.page_description) ??
+        pick(lp?.subheader, t?.page_description, flp?.subheader) ??
           '[Company] has asked you to connect your payroll account. It takes a few minutes.',
         'copy',
       ),
@@ -83,9 +89,12 @@ export async function brandingFor(db: Db, invite: InvitesTable | null, publicUrl
       button: sub(pick(t?.page_button) ?? 'Connect your account', 'line'),
     },
     success: {
-      header: sub(pick(sp?.header, pc?.page_success_heading) ?? 'Your account is connected', 'copy'),
+      header: sub(
+        pick(sp?.header, pc?.page_success_heading, fsp?.header) ?? 'Your account is connected',
+        'copy',
+      ),
       subheader: sub(
-        pick(sp?.subheader, pc?.page_success_description) ??
+        pick(sp?.subheader, pc?.page_success_description, fsp?.subheader) ??
           "You're all set: [Company] can now see the details it asked for. You can close this page.",
         'copy',
       ),

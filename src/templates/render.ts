@@ -3,13 +3,26 @@ import type { OverrideInviteTemplate } from './override.schema.ts';
 import { clip, fillPlaceholders, fillText, type PlaceholderValues, type TextLimit } from './placeholders.ts';
 import type { InviteTemplateRequest } from './templates.schema.ts';
 
-/** What an invite message is rendered from, in precedence order: override, legacy template, defaults. */
+/** The client's invite settings that texts fall back on. */
+export interface RenderSettings {
+  company_name: string | null;
+  sender: string | null;
+  brand: { color: string | null; logo: string | null };
+}
+
+/**
+ * What an invite message is rendered from. Each field comes from the first layer that sets
+ * it: the override, the legacy template, the Email/SMS template (flow), the client's settings,
+ * then the built-in copy.
+ */
 export interface RenderContext {
   firstName: string;
   lastName: string;
   url: string;
   override: OverrideInviteTemplate | null;
   template: InviteTemplateRequest | null;
+  flow?: OverrideInviteTemplate | null;
+  settings?: RenderSettings | null;
 }
 
 export interface RenderedEmail {
@@ -23,11 +36,18 @@ export const DEFAULT_COLOR = '#1A56DB';
 
 /** What each placeholder stands for: override, then legacy template, then defaults. */
 function placeholderValues(ctx: RenderContext): PlaceholderValues {
-  const company = ctx.template?.company ?? ctx.override?.email?.sender ?? 'Our team';
+  const company =
+    pick(
+      ctx.template?.company,
+      ctx.settings?.company_name,
+      ctx.override?.email?.sender,
+      ctx.flow?.email?.sender,
+    ) ?? 'Our team';
   const templateSender = ctx.template?.sender;
   const sender =
     ctx.override?.email?.sender ??
     (templateSender === undefined ? undefined : fillText(templateSender, { '[Company]': company }, 'line')) ??
+    pick(ctx.flow?.email?.sender, ctx.settings?.sender) ??
     company;
   const name = `${ctx.firstName} ${ctx.lastName}`.trim();
   return { '[Name]': name, '[Company]': company, '[Sender]': sender, '[Link]': ctx.url };
@@ -42,7 +62,7 @@ export function placeholders(ctx: RenderContext) {
   return (text: string, limit: TextLimit = 'copy') => fillText(text, values, limit);
 }
 
-function pick(...values: (string | null | undefined)[]): string | undefined {
+export function pick(...values: (string | null | undefined)[]): string | undefined {
   return values.find((v): v is string => typeof v === 'string' && v.trim() !== '');
 }
 
@@ -50,25 +70,28 @@ export function renderEmail(ctx: RenderContext): RenderedEmail {
   const sub = placeholders(ctx);
   const o = ctx.override?.email;
   const t = ctx.template;
+  const f = ctx.flow?.email;
   const subject = sub(
-    pick(o?.subject, t?.subject) ?? '[Company] invites you to connect your payroll account',
+    pick(o?.subject, t?.subject, f?.subject) ?? '[Company] invites you to connect your payroll account',
     'subject',
   );
-  const header = sub(pick(o?.header, t?.header) ?? 'Connect your payroll account', 'copy');
+  const header = sub(pick(o?.header, t?.header, f?.header) ?? 'Connect your payroll account', 'copy');
   const body = sub(
-    pick(o?.subheader, t?.email_body) ??
+    pick(o?.subheader, t?.email_body, f?.subheader) ??
       'Hi [Name], [Company] has asked you to connect your payroll account. It takes a few minutes.',
     'body',
   );
   const button = sub(pick(t?.button) ?? 'Connect your account', 'line');
-  const sender = sub(pick(o?.sender, t?.sender) ?? '[Company]', 'line');
-  const color = pick(ctx.override?.brand?.color) ?? DEFAULT_COLOR;
-  const logo = pick(ctx.override?.brand?.logo, t?.logo_url);
+  const sender = sub(pick(o?.sender, t?.sender, f?.sender, ctx.settings?.sender) ?? '[Company]', 'line');
+  const color = brandColor(ctx);
+  const logo = brandLogo(ctx);
+  // The icon rows come whole from the first layer that has any.
+  const rowsOf = o && hasRows(o) ? o : f && hasRows(f) ? f : o;
   const rows = ([1, 2, 3] as const)
     .map((i) => ({
-      icon: pick(o?.[`body_text_icon_${i}`]),
-      heading: pick(o?.[`body_text_header_${i}`]),
-      text: pick(o?.[`body_text_subheader_${i}`]),
+      icon: pick(rowsOf?.[`body_text_icon_${i}`]),
+      heading: pick(rowsOf?.[`body_text_header_${i}`]),
+      text: pick(rowsOf?.[`body_text_subheader_${i}`]),
     }))
     .filter((r) => r.heading || r.text)
     .map((r) => ({
@@ -113,6 +136,29 @@ ${rowHtml ? `<tr><td style="padding:8px 32px"><table role="presentation" width="
   return { subject, text, html, replyTo: t?.reply_to ?? null };
 }
 
+type EmailLayer = NonNullable<OverrideInviteTemplate['email']>;
+
+function hasRows(layer: EmailLayer): boolean {
+  return ([1, 2, 3] as const).some((i) =>
+    pick(layer[`body_text_header_${i}`], layer[`body_text_subheader_${i}`]),
+  );
+}
+
+/** The brand colour: the override's, the flow's, the settings', or the default. */
+export function brandColor(ctx: RenderContext): string {
+  return pick(ctx.override?.brand?.color, ctx.flow?.brand?.color, ctx.settings?.brand.color) ?? DEFAULT_COLOR;
+}
+
+/** The logo: the override's, the legacy template's, the flow's or the settings'. */
+export function brandLogo(ctx: RenderContext): string | undefined {
+  return pick(
+    ctx.override?.brand?.logo,
+    ctx.template?.logo_url,
+    ctx.flow?.brand?.logo,
+    ctx.settings?.brand.logo,
+  );
+}
+
 /** Twilio refuses a longer message body. */
 const SMS_MAX = 1_600;
 /** Marks a shortened SMS text; three dots keep a GSM-7 message GSM-7. */
@@ -136,7 +182,7 @@ function hasLink(text: string, url: string): boolean {
 
 export function renderSms(ctx: RenderContext): string {
   const raw =
-    pick(ctx.override?.sms_text, ctx.template?.sms_body) ??
+    pick(ctx.override?.sms_text, ctx.template?.sms_body, ctx.flow?.sms_text) ??
     '[Company] has asked you to connect your payroll account. Get started here: [Link]';
   const text = fillPlaceholders(raw, placeholderValues(ctx), SMS_MAX);
   if (text.length <= SMS_MAX && hasLink(text, ctx.url)) return text;

@@ -7,6 +7,7 @@ import * as m0006 from './0006_hardening.ts';
 import * as m0007 from './0007_job_lanes.ts';
 import * as m0008 from './0008_idempotency_recovery.ts';
 import * as m0009 from './0009_documents_by_user.ts';
+import * as m0010 from './0010_flows.ts';
 
 /** Every migration, in order. New ones are appended, never edited once released. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0007_job_lanes': m0007,
   '0008_idempotency_recovery': m0008,
   '0009_documents_by_user': m0009,
+  '0010_flows': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {
