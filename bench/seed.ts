@@ -60,6 +60,8 @@ export async function seedInvites(
         override_invite_template: null,
         invite_template_id: null,
         rendered_flow_id: null,
+        expires_at: null,
+        expired_at: null,
         created_at: at,
         updated_at: at,
         invited_at: at,

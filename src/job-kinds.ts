@@ -1,5 +1,6 @@
 import { completedNoticeJob } from './delivery/completed-notice.job.ts';
 import { sendDeliveryJob } from './delivery/send-delivery.job.ts';
+import { expireInviteJob } from './invites/invite-expiry.job.ts';
 import type { JobCatalog } from './queue/jobs.ts';
 import { sendWebhookJob } from './webhooks/send-webhook.job.ts';
 
@@ -7,5 +8,6 @@ import { sendWebhookJob } from './webhooks/send-webhook.job.ts';
 export const JOB_KINDS: JobCatalog = {
   'delivery.send': sendDeliveryJob,
   'invite.completed_notice': completedNoticeJob,
+  'invite.expire': expireInviteJob,
   'webhook.send': sendWebhookJob,
 };

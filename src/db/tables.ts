@@ -66,6 +66,10 @@ export interface InvitesTable {
   invite_template_id: string | null;
   /** The Email/SMS template that renders the invite (its own `flow_id`, the default, or the only one). */
   rendered_flow_id: string | null;
+  /** With expiry on: when the invite's URL stops working (a re-send moves it). */
+  expires_at: string | null;
+  /** When the invite expired; null while it has not. */
+  expired_at: string | null;
   created_at: string;
   updated_at: string;
   invited_at: string;

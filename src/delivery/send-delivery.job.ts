@@ -76,6 +76,7 @@ export const sendDeliveryJob: JobHandler<'delivery.send'> = {
     const invite = delivery && (await findInvite(deps.db, job.client_id, delivery.invite_id));
     if (!delivery || !invite) return { kind: 'failed', error: 'delivery no longer exists' };
     if (invite.status === 'revoked') return { kind: 'cancelled', reason: 'invite revoked' };
+    if (invite.expired_at) return { kind: 'cancelled', reason: 'invite expired' };
 
     const suppressed = await findSuppression(deps.db, job.client_id, delivery.method, delivery.recipient);
     if (suppressed) return { kind: 'failed', error: `recipient suppressed: ${suppressed.reason}` };

@@ -38,6 +38,8 @@ function inviteView(db: Db, eb: ExpressionBuilder<Database & { i: InvitesTable }
     'i.reply_to',
     'i.invite_template_id',
     'i.rendered_flow_id',
+    'i.expires_at',
+    'i.expired_at',
     'i.created_at',
     'i.updated_at',
     'i.invited_at',
@@ -110,11 +112,21 @@ export function listInvites(db: Db, clientId: string, filters: InviteFilters, pa
   return keyset(q, { createdAt: 'i.created_at', id: 'i.id' }, page).execute();
 }
 
-/** Bumps invited_at / updated_at for a re-send; false when the invite is revoked. */
-export async function markResent(db: Db, clientId: string, id: string, at: string): Promise<boolean> {
+/**
+ * Bumps invited_at / updated_at for a re-send, and moves its expiry to `expiresAt` (an
+ * expired invite sent again works again); false when the invite is revoked.
+ */
+export async function markResent(
+  db: Db,
+  clientId: string,
+  id: string,
+  at: string,
+  expiresAt: string | null,
+): Promise<boolean> {
+  const expiry = expiresAt === null ? {} : { expires_at: expiresAt, expired_at: null };
   const res = await db
     .updateTable('invites')
-    .set({ invited_at: at, updated_at: at })
+    .set({ invited_at: at, updated_at: at, ...expiry })
     .where('client_id', '=', clientId)
     .where('id', '=', id)
     .where('status', '!=', 'revoked')
@@ -151,6 +163,25 @@ export async function advanceInvite(
     .where('client_id', '=', invite.client_id)
     .where('id', '=', invite.id)
     .where('status', 'in', movableFrom(to))
+    .where('expired_at', 'is', null)
     .returningAll()
     .executeTakeFirst();
+}
+
+/**
+ * Expires the invite if its time has come and it is still open (not completed, revoked or
+ * already expired): one conditional UPDATE, so a re-send that moved the time wins. Returns
+ * whether it expired now.
+ */
+export async function markExpired(db: Db, clientId: string, id: string, at: string): Promise<boolean> {
+  const res = await db
+    .updateTable('invites')
+    .set({ expired_at: at, updated_at: at })
+    .where('client_id', '=', clientId)
+    .where('id', '=', id)
+    .where('expired_at', 'is', null)
+    .where('expires_at', '<=', at)
+    .where('status', 'in', REVOCABLE)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }

@@ -128,6 +128,19 @@ export const InviteObject = Type.Object(
           "else the client's `default_flow_id`, else its only template; null when none applies.",
       }),
     ),
+    expires_at: Nullable(
+      Timestamp({
+        description:
+          '(invitekit) With expiry on in the invite settings: when the invite URL stops working. A re-send moves it.',
+      }),
+    ),
+    expired_at: Nullable(
+      Timestamp({
+        description:
+          '(invitekit) When the invite expired: its URL shows the expired page and Link refuses it. Its `status` ' +
+          'stays what it was.',
+      }),
+    ),
   },
   { $id: 'InviteObject' },
 );

@@ -7,7 +7,8 @@ import { flowTemplateOf } from '../flows/flows.service.ts';
 import { type RecoveryPoint, resourceName } from '../http/idempotency.ts';
 import { listPage, readPage } from '../http/pagination.ts';
 import { newId } from '../lib/ids.ts';
-import { transactAndWake } from '../queue/transact.ts';
+import { queueJob } from '../queue/queue.repo.ts';
+import { type JobTx, transactAndWake } from '../queue/transact.ts';
 import { loadInviteSettings } from '../settings/invite-settings.service.ts';
 import { findTemplate } from '../templates/templates.repo.ts';
 import type { InviteTemplateRequest } from '../templates/templates.schema.ts';
@@ -22,6 +23,20 @@ import type { InviteFilters, InviteView } from './invites.repo.ts';
 import * as repo from './invites.repo.ts';
 import type { InviteObject, ListInvitesQuery, SendInviteRequest } from './invites.schema.ts';
 import { toInviteObject } from './invites.view.ts';
+
+/** When an invite sent (or re-sent) at `at` expires, if the settings have expiry on. */
+function expiryOf(settings: { expiry: { enabled: boolean; after_days: number } }, at: string): string | null {
+  if (!settings.expiry.enabled) return null;
+  return new Date(Date.parse(at) + settings.expiry.after_days * DAY_MS).toISOString();
+}
+
+/** Queues the job that expires the invite at `at` (a later re-send queues another). */
+function queueExpiry(trx: JobTx, invite: Pick<InvitesTable, 'client_id' | 'id'>, at: string) {
+  const job = { client_id: invite.client_id, invite_id: invite.id, delivery_id: null, payload: {} };
+  return queueJob(trx, 'invite.expire', job, at);
+}
+
+const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * The Email/SMS template a send is rendered with: the one `flow_id` names (which must be a
@@ -119,6 +134,8 @@ export async function sendInvite(
     override_invite_template: override ? JSON.stringify(override) : null,
     invite_template_id: body.invite_template_id?.toLowerCase() ?? null,
     rendered_flow_id: flow?.id ?? null,
+    expires_at: expiryOf(settings, now),
+    expired_at: null,
     created_at: now,
     updated_at: now,
     invited_at: now,
@@ -148,6 +165,7 @@ export async function sendInvite(
       invite_id: row.id,
     }));
     await repo.insertInvite(trx, row, replyRows);
+    if (row.expires_at) await queueExpiry(trx, row, row.expires_at);
     await recovery?.mark(trx, resourceName('invite', row.id));
     const queued = await queueDeliveries(trx, row, now);
     const data = { deliveries: queued.map((d) => d.id) };
@@ -176,9 +194,11 @@ export async function resendInvite(
   const row = await repo.findInvite(deps.db, clientId, id);
   if (!row) throw AppError.notFound();
   const now = deps.clock.now().toISOString();
+  const expiresAt = expiryOf(await loadInviteSettings(deps.db, clientId), now);
   const resent = await transactAndWake(deps, async (trx) => {
-    if (!(await repo.markResent(trx, clientId, id, now))) return false;
+    if (!(await repo.markResent(trx, clientId, id, now, expiresAt))) return false;
     await recovery?.mark(trx, resourceName('invite', id));
+    if (expiresAt) await queueExpiry(trx, row, expiresAt);
     const queued = await queueDeliveries(trx, row, now);
     const data = { deliveries: queued.map((d) => d.id) };
     await recordInviteEvent(trx, deps.config, {

@@ -40,6 +40,8 @@ export function toInviteObject(view: InviteView, publicUrl: string, userToken: s
     })),
     invite_template_id: view.invite_template_id,
     rendered_flow_id: view.rendered_flow_id,
+    expires_at: isoOrNull(view.expires_at),
+    expired_at: isoOrNull(view.expired_at),
   };
 }
 

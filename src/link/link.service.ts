@@ -23,7 +23,7 @@ import {
   lockUser,
 } from './link.repo.ts';
 import { checkSandboxLogin, expectedCode } from './sandbox.ts';
-import { type FlowScope, PageError } from './scope.ts';
+import { type FlowScope, isClosed, PageError } from './scope.ts';
 import { fullProblem, roomAfter, uploadsClosed } from './upload-limits.ts';
 
 /** The Items this flow offers (the invite's flow_items, or the catalog). */
@@ -54,7 +54,9 @@ async function inTransaction<T>(
   const at = deps.clock.now().toISOString();
   return transactAndWake(deps, async (trx) => {
     const invite = scope.invite ? await findInviteById(trx, scope.invite.id) : undefined;
-    if (invite?.status === 'revoked' && scope.userToken === null) throw new PageError('expired', invite);
+    if (invite && isClosed(invite, deps.clock.now()) && scope.userToken === null) {
+      throw new PageError('expired', invite);
+    }
     return change(trx, async (to, data) => {
       if (!invite) return;
       const moved = await advanceInvite(trx, invite, to, at);

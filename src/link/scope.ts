@@ -50,12 +50,22 @@ export function href(scope: FlowScope, path = '', params: Record<string, string>
   return `${scope.base}${path}${qs ? `?${qs}` : ''}`;
 }
 
-/** The scope of an invite URL; a revoked invite is expired and never enters Link. */
-export async function inviteScope(deps: Pick<Deps, 'db'>, rawId: string): Promise<FlowScope> {
+/** Whether the invite's URL no longer works: revoked, expired, or past its expiry time. */
+export function isClosed(invite: InvitesTable, now: Date): boolean {
+  if (invite.status === 'revoked' || invite.expired_at) return true;
+  return (
+    invite.status !== 'completed' &&
+    invite.expires_at !== null &&
+    Date.parse(invite.expires_at) <= now.getTime()
+  );
+}
+
+/** The scope of an invite URL; a revoked or expired invite never enters Link. */
+export async function inviteScope(deps: Pick<Deps, 'db' | 'clock'>, rawId: string): Promise<FlowScope> {
   const id = parseUuid(rawId);
   const invite = id ? await findInviteById(deps.db, id) : undefined;
   if (!invite) throw new PageError('not_found');
-  if (invite.status === 'revoked') throw new PageError('expired', invite);
+  if (isClosed(invite, deps.clock.now())) throw new PageError('expired', invite);
   return {
     clientId: invite.client_id,
     userId: invite.user_id,

@@ -61,6 +61,12 @@ export const JOB_TYPES = {
     payload: Type.Object({ to: Type.String({ minLength: 1 }) }),
     retrySchedule: MESSAGE_RETRY_SCHEDULE,
   },
+  /** Expires an invite whose time has come (expiry on in the invite settings). */
+  'invite.expire': {
+    lane: 'messages',
+    payload: Type.Object({}),
+    retrySchedule: MESSAGE_RETRY_SCHEDULE,
+  },
   /** Sends one webhook delivery; `once`: a single attempt (a test event, a manual retry). */
   'webhook.send': {
     lane: 'webhooks',

@@ -5,6 +5,7 @@ export const WEBHOOK_EVENTS = [
   'invites.attempted',
   'invites.completed',
   'invites.revoked',
+  'invites.expired',
   'invites.delivery_updated',
   'accounts.connected',
   'users.created',

@@ -21,7 +21,8 @@ export const CreateWebhookRequest = Type.Object({
     maxItems: 50,
     description:
       'Events to send: `invites.sent` (also on re-send), `invites.initiated`, `invites.attempted`, ' +
-      '`invites.completed`, `invites.revoked`, `invites.delivery_updated`, `accounts.connected`, ' +
+      '`invites.completed`, `invites.revoked`, `invites.expired`, `invites.delivery_updated`, ' +
+      '`accounts.connected`, ' +
       '`users.created`; `*` for all of them.',
   }),
   name: Text(255, {

@@ -8,6 +8,7 @@ import * as m0007 from './0007_job_lanes.ts';
 import * as m0008 from './0008_idempotency_recovery.ts';
 import * as m0009 from './0009_documents_by_user.ts';
 import * as m0010 from './0010_flows.ts';
+import * as m0011 from './0011_invite_expiry.ts';
 
 /** Every migration, in order. New ones are appended, never edited once released. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0008_idempotency_recovery': m0008,
   '0009_documents_by_user': m0009,
   '0010_flows': m0010,
+  '0011_invite_expiry': m0011,
 };
 
 export const migrationProvider: MigrationProvider = {
