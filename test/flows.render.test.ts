@@ -165,4 +165,23 @@ describe('what a send renders', () => {
     const again = await t.request('POST', '/v2/invites', { auth, body: inviteBody({ flow_id: flowId }) });
     expect(again.status).toBe(400);
   });
+
+  it('offers the flow’s Items when the invite names none of its own', async () => {
+    const auth = await t.newKey();
+    const flowId = await makeFlow(auth, { ...FLOW, flow_items: ['item_000000003'] });
+    const own = (
+      await t.request('POST', '/v2/invites', {
+        auth,
+        body: inviteBody({ flow_id: flowId, flow_items: ['item_000000005'] }),
+      })
+    ).body;
+    const fromFlow = (await t.request('POST', '/v2/invites', { auth, body: inviteBody({ flow_id: flowId }) }))
+      .body;
+    expect(fromFlow.flow_items).toEqual([]);
+    // One Item is a direct login: the items page sends the recipient straight to it.
+    const itemsOf = async (id: string) =>
+      (await t.app.inject({ method: 'GET', url: `/connect/${id}/items` })).headers.location;
+    expect(await itemsOf(fromFlow.id)).toBe(`/connect/${fromFlow.id}/items/item_000000003`);
+    expect(await itemsOf(own.id)).toBe(`/connect/${own.id}/items/item_000000005`);
+  });
 });

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import * as accounts from '../accounts/accounts.repo.ts';
 import { accountPayload } from '../accounts/accounts.service.ts';
 import { type Item, itemById, itemsFor } from '../accounts/items.ts';
-import { parseJson } from '../db/json.ts';
 import { queueCompletionNotices } from '../delivery/completed-notice.job.ts';
 import { markDeliveryOpened } from '../delivery/tracking.service.ts';
 import type { Deps } from '../deps.ts';
@@ -26,9 +25,9 @@ import { checkSandboxLogin, expectedCode } from './sandbox.ts';
 import { type FlowScope, isClosed, PageError } from './scope.ts';
 import { fullProblem, roomAfter, uploadsClosed } from './upload-limits.ts';
 
-/** The Items this flow offers (the invite's flow_items, or the catalog). */
+/** The Items this flow offers (the invite's or its template's flow_items, or the catalog). */
 export function offeredItems(scope: FlowScope): Item[] {
-  return itemsFor(scope.invite ? parseJson<string[]>(scope.invite.flow_items) : []);
+  return itemsFor(scope.items);
 }
 
 /** An Item the flow offers, or a 404 page. */

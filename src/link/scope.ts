@@ -1,5 +1,8 @@
+import { parseJson } from '../db/json.ts';
 import type { InvitesTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
+import { findFlow } from '../flows/flows.repo.ts';
+import { flowTemplateOf } from '../flows/flows.service.ts';
 import { parseUuid } from '../lib/ids.ts';
 import { verifyUserToken } from '../users/tokens.ts';
 import { findInviteById, findInviteOfUser, userExists } from './link.repo.ts';
@@ -16,6 +19,17 @@ export interface FlowScope {
   base: string;
   /** Carried on every link of the embedded flow. */
   userToken: string | null;
+  /** The Items offered: the invite's own `flow_items`, else its Email/SMS template's; empty for all. */
+  items: string[];
+}
+
+/** The invite's own `flow_items`, else those of the flow that rendered it (deleted or not). */
+async function itemsOf(deps: Pick<Deps, 'db'>, invite: InvitesTable | null): Promise<string[]> {
+  if (!invite) return [];
+  const own = parseJson<string[]>(invite.flow_items);
+  if (own.length > 0 || !invite.rendered_flow_id) return own;
+  const flow = await findFlow(deps.db, invite.client_id, invite.rendered_flow_id, { includeDeleted: true });
+  return (flow && flowTemplateOf(flow).flow_items) || [];
 }
 
 export type PageProblem =
@@ -73,6 +87,7 @@ export async function inviteScope(deps: Pick<Deps, 'db' | 'clock'>, rawId: strin
     subject: `invite:${invite.id}`,
     base: `/connect/${invite.id}`,
     userToken: null,
+    items: await itemsOf(deps, invite),
   };
 }
 
@@ -93,5 +108,6 @@ export async function tokenScope(
     subject: `user:${claims.clientId}:${claims.userId}`,
     base: '/link',
     userToken: token as string,
+    items: await itemsOf(deps, invite),
   };
 }
