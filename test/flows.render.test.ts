@@ -184,4 +184,17 @@ describe('what a send renders', () => {
     expect(await itemsOf(fromFlow.id)).toBe(`/connect/${fromFlow.id}/items/item_000000003`);
     expect(await itemsOf(own.id)).toBe(`/connect/${own.id}/items/item_000000005`);
   });
+
+  it('words the built-in texts without a company until one is named', async () => {
+    const auth = await t.newKey();
+    const send = async () =>
+      (await t.request('POST', '/v2/invites', { auth, body: inviteBody({ phone_number: undefined }) })).body;
+    const plain = await t.app.inject({ method: 'GET', url: `/connect/${(await send()).id}` });
+    expect(plain.body).toContain('You have been asked to connect your payroll account.');
+    expect(plain.body).not.toContain('Our team');
+    await t.request('PATCH', '/v2/invite-settings', { auth, body: { company_name: 'Acme' } });
+    const named = await t.app.inject({ method: 'GET', url: `/connect/${(await send()).id}` });
+    expect(named.body).toContain('Acme has asked you to connect your payroll account.');
+    expect(named.body).toContain('Your income and employment details are shared with Acme.');
+  });
 });

@@ -46,7 +46,7 @@ describe('GET /outbox/messages', () => {
       to: 'Cat@example.com',
       from: 'invitekit <invites@invitekit.localhost>',
       message_id: `<${cat.email}@invitekit>`,
-      subject: 'Our team invites you to connect your payroll account',
+      subject: 'Connect your payroll account',
       text: expect.stringContaining(link),
       html: expect.stringContaining(`href="${link}"`),
       invite_id: cat.invite.id,

@@ -1,11 +1,12 @@
 import type { Db } from '../db/client.ts';
 import type { InvitesTable } from '../db/tables.ts';
 import { renderContextFor } from '../invites/invite-render.ts';
-import { brandColor, brandLogo, pick, placeholders } from '../templates/render.ts';
+import { brandColor, brandLogo, companyOf, pick, placeholders } from '../templates/render.ts';
 
 /** Everything customer-chosen that the recipient's pages show, with placeholders filled in. Not yet escaped. */
 export interface Branding {
-  company: string;
+  /** The inviting company; null when nothing names one (the built-in texts then do without). */
+  company: string | null;
   color: string;
   /** Text colour on `color` with the better contrast. */
   onColor: string;
@@ -34,10 +35,12 @@ export function textOn(color: string): string {
   return contrast(l, 1) >= contrast(l, luminance('#111827')) ? '#ffffff' : '#111827';
 }
 
-export const DEFAULT_BRANDING_STEPS = [
+const stepsFor = (named: boolean) => [
   'Find your employer or payroll provider.',
   'Log in with the username and password you use there.',
-  'Your income and employment details are shared with [Company].',
+  named
+    ? 'Your income and employment details are shared with [Company].'
+    : 'Your income and employment details are shared with whoever invited you.',
 ];
 
 /** The invite's landing and success page text: its override, else its legacy template, else defaults. */
@@ -46,6 +49,7 @@ export async function brandingFor(db: Db, invite: InvitesTable | null, publicUrl
     ? await renderContextFor(db, invite, publicUrl)
     : { firstName: '', lastName: '', url: '', override: null, template: null };
   const sub = placeholders(ctx);
+  const named = companyOf(ctx) !== undefined;
   const o = ctx.override;
   const t = ctx.template;
   const f = ctx.flow;
@@ -74,7 +78,7 @@ export async function brandingFor(db: Db, invite: InvitesTable | null, publicUrl
   }
   const logo = brandLogo(ctx);
   return {
-    company: sub('[Company]', 'line'),
+    company: named ? sub('[Company]', 'line') : null,
     color,
     onColor: textOn(color),
     logo: logo && HTTP_URL.test(logo) ? logo : null,
@@ -82,10 +86,12 @@ export async function brandingFor(db: Db, invite: InvitesTable | null, publicUrl
       header: sub(pick(lp?.header, t?.page_heading, flp?.header) ?? 'Connect your payroll account', 'copy'),
       subheader: sub(
         pick(lp?.subheader, t?.page_description, flp?.subheader) ??
-          '[Company] has asked you to connect your payroll account. It takes a few minutes.',
+          (named
+            ? '[Company] has asked you to connect your payroll account. It takes a few minutes.'
+            : 'You have been asked to connect your payroll account. It takes a few minutes.'),
         'copy',
       ),
-      steps: (steps.length > 0 ? steps : DEFAULT_BRANDING_STEPS).map((s) => sub(s, 'copy')),
+      steps: (steps.length > 0 ? steps : stepsFor(named)).map((s) => sub(s, 'copy')),
       button: sub(pick(t?.page_button) ?? 'Connect your account', 'line'),
     },
     success: {
@@ -95,7 +101,9 @@ export async function brandingFor(db: Db, invite: InvitesTable | null, publicUrl
       ),
       subheader: sub(
         pick(sp?.subheader, pc?.page_success_description, fsp?.subheader) ??
-          "You're all set: [Company] can now see the details it asked for. You can close this page.",
+          (named
+            ? "You're all set: [Company] can now see the details it asked for. You can close this page."
+            : "You're all set: the details you were asked for are shared. You can close this page."),
         'copy',
       ),
       button,

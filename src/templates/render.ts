@@ -34,15 +34,22 @@ export interface RenderedEmail {
 
 export const DEFAULT_COLOR = '#1A56DB';
 
+/**
+ * The inviting company, when any layer names it. The built-in copy is worded without it when
+ * none does; customer text that says [Company] then reads "Our team".
+ */
+export function companyOf(ctx: RenderContext): string | undefined {
+  return pick(
+    ctx.template?.company,
+    ctx.settings?.company_name,
+    ctx.override?.email?.sender,
+    ctx.flow?.email?.sender,
+  );
+}
+
 /** What each placeholder stands for: override, then legacy template, then defaults. */
 function placeholderValues(ctx: RenderContext): PlaceholderValues {
-  const company =
-    pick(
-      ctx.template?.company,
-      ctx.settings?.company_name,
-      ctx.override?.email?.sender,
-      ctx.flow?.email?.sender,
-    ) ?? 'Our team';
+  const company = companyOf(ctx) ?? 'Our team';
   const templateSender = ctx.template?.sender;
   const sender =
     ctx.override?.email?.sender ??
@@ -71,18 +78,24 @@ export function renderEmail(ctx: RenderContext): RenderedEmail {
   const o = ctx.override?.email;
   const t = ctx.template;
   const f = ctx.flow?.email;
+  const named = companyOf(ctx) !== undefined;
   const subject = sub(
-    pick(o?.subject, t?.subject, f?.subject) ?? '[Company] invites you to connect your payroll account',
+    pick(o?.subject, t?.subject, f?.subject) ??
+      (named ? '[Company] invites you to connect your payroll account' : 'Connect your payroll account'),
     'subject',
   );
   const header = sub(pick(o?.header, t?.header, f?.header) ?? 'Connect your payroll account', 'copy');
   const body = sub(
     pick(o?.subheader, t?.email_body, f?.subheader) ??
-      'Hi [Name], [Company] has asked you to connect your payroll account. It takes a few minutes.',
+      (named
+        ? 'Hi [Name], [Company] has asked you to connect your payroll account. It takes a few minutes.'
+        : 'Hi [Name], you have been asked to connect your payroll account. It takes a few minutes.'),
     'body',
   );
   const button = sub(pick(t?.button) ?? 'Connect your account', 'line');
-  const sender = sub(pick(o?.sender, t?.sender, f?.sender, ctx.settings?.sender) ?? '[Company]', 'line');
+  // No signature at all rather than a made-up one.
+  const signed = pick(o?.sender, t?.sender, f?.sender, ctx.settings?.sender) ?? (named ? '[Company]' : '');
+  const sender = signed ? sub(signed, 'line') : '';
   const color = brandColor(ctx);
   const logo = brandLogo(ctx);
   // The icon rows come whole from the first layer that has any.
@@ -107,8 +120,7 @@ export function renderEmail(ctx: RenderContext): RenderedEmail {
     ...rows.flatMap((r) => ['', [r.heading, r.text].filter((s) => s !== undefined).join(': ')]),
     '',
     `${button}: ${ctx.url}`,
-    '',
-    `— ${sender}`,
+    ...(sender ? ['', `— ${sender}`] : []),
   ].join('\n');
 
   const e = escapeHtml;
@@ -130,7 +142,7 @@ export function renderEmail(ctx: RenderContext): RenderedEmail {
 <p style="margin:0;font:15px/22px Arial,sans-serif;color:#374151">${e(body)}</p></td></tr>
 ${rowHtml ? `<tr><td style="padding:8px 32px"><table role="presentation" width="100%" cellpadding="0" cellspacing="0">${rowHtml}</table></td></tr>` : ''}
 <tr><td style="padding:16px 32px 32px"><a href="${e(ctx.url)}" style="display:inline-block;padding:12px 24px;background:${e(color)};color:#ffffff;text-decoration:none;border-radius:6px;font:bold 15px Arial,sans-serif">${e(button)}</a>
-<p style="margin:24px 0 0;font:13px/18px Arial,sans-serif;color:#6b7280">${e(sender)}</p></td></tr>
+${sender ? `<p style="margin:24px 0 0;font:13px/18px Arial,sans-serif;color:#6b7280">${e(sender)}</p>` : ''}</td></tr>
 </table></td></tr></table></body></html>`;
 
   return { subject, text, html, replyTo: t?.reply_to ?? null };
@@ -183,7 +195,10 @@ function hasLink(text: string, url: string): boolean {
 export function renderSms(ctx: RenderContext): string {
   const raw =
     pick(ctx.override?.sms_text, ctx.template?.sms_body, ctx.flow?.sms_text) ??
-    '[Company] has asked you to connect your payroll account. Get started here: [Link]';
+    // One GSM-7 segment with a 40-character link and a company name of up to 45 characters.
+    (companyOf(ctx) === undefined
+      ? 'Connect your payroll account here: [Link] Reply STOP to opt out.'
+      : '[Company]: connect your payroll account here: [Link] Reply STOP to opt out.');
   const text = fillPlaceholders(raw, placeholderValues(ctx), SMS_MAX);
   if (text.length <= SMS_MAX && hasLink(text, ctx.url)) return text;
   // The message is useless without its link, so add it when the customer's text leaves it out,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { smsCost } from '../../src/lib/sms-segments.ts';
 import type { OverrideInviteTemplate } from '../../src/templates/override.schema.ts';
 import {
   DEFAULT_COLOR,
@@ -91,20 +92,26 @@ describe('placeholders', () => {
 });
 
 describe('renderEmail', () => {
-  it('renders the default invite with placeholders filled', () => {
+  it('renders the default invite with placeholders filled, worded without a company when none is named', () => {
     const mail = renderEmail(ctx());
-    expect(mail.subject).toBe('Our team invites you to connect your payroll account');
+    expect(mail.subject).toBe('Connect your payroll account');
     expect(mail.text).toBe(
       [
         'Connect your payroll account',
         '',
-        'Hi Ann Lee, Our team has asked you to connect your payroll account. It takes a few minutes.',
+        'Hi Ann Lee, you have been asked to connect your payroll account. It takes a few minutes.',
         '',
         `Connect your account: ${URL_}`,
-        '',
-        '— Our team',
       ].join('\n'),
     );
+    expect(mail.text).not.toContain('Our team');
+    const named = renderEmail({
+      ...ctx(),
+      settings: { company_name: 'Acme', sender: null, brand: { color: null, logo: null } },
+    });
+    expect(named.subject).toBe('Acme invites you to connect your payroll account');
+    expect(named.text).toContain('Hi Ann Lee, Acme has asked you to connect your payroll account.');
+    expect(named.text.endsWith('— Acme')).toBe(true);
     expect(mail.replyTo).toBeNull();
     expect(mail.html).toContain(`href="${URL_}"`);
     expect(mail.html).toContain('>Connect your account</a>');
@@ -238,10 +245,21 @@ describe('renderEmail', () => {
 });
 
 describe('renderSms', () => {
-  it('sends the default text with the link once', () => {
+  it('sends the default text with the link once and how to opt out, in one GSM-7 segment', () => {
     const sms = renderSms(ctx());
-    expect(sms).toBe(`Our team has asked you to connect your payroll account. Get started here: ${URL_}`);
+    expect(sms).toBe(`Connect your payroll account here: ${URL_} Reply STOP to opt out.`);
     expect(occurrences(sms, URL_)).toBe(1);
+    // A 40-character public URL and a 45-character company name still fit one segment.
+    const url = `https://invites.example.com/c/${'a'.repeat(10)}`;
+    expect(url).toHaveLength(40);
+    const company = 'C'.repeat(45);
+    const named = renderSms({
+      ...ctx(),
+      url,
+      settings: { company_name: company, sender: null, brand: { color: null, logo: null } },
+    });
+    expect(named).toBe(`${company}: connect your payroll account here: ${url} Reply STOP to opt out.`);
+    expect(smsCost(named)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
   });
 
   it("uses the template's text with placeholders filled", () => {

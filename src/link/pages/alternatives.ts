@@ -33,7 +33,7 @@ export function uploadPage(brand: Branding, v: AlternativeForm & { room: UploadR
     title: 'Upload a document',
     brand,
     body: `<h1>Upload a document</h1>${alert(v.error)}
-<p class="lead">A recent pay stub, W-2 or offer letter shows ${e(brand.company)} your income and employer.</p>
+<p class="lead">A recent pay stub, W-2 or offer letter shows ${brand.company ? `${e(brand.company)} ` : ''}your income and employer.</p>
 <form method="post" action="${e(v.action)}" enctype="multipart/form-data">${hidden('_csrf', v.csrf)}${hidden('_submission', v.submission)}
 <label for="document">Document</label>
 <input id="document" name="document" type="file" accept=".pdf,.png,.jpg,.jpeg,.heic,application/pdf,image/*" required aria-describedby="document-hint">
@@ -52,7 +52,7 @@ export function responseFormPage(brand: Branding, v: AlternativeForm): string {
     title: 'Tell us about your job',
     brand,
     body: `<h1>Tell us about your job</h1>${alert(v.error)}
-<p class="lead">${e(brand.company)} will follow up if it needs more.</p>
+<p class="lead">${brand.company ? `${e(brand.company)} will follow up if it needs more.` : 'You will hear back if more is needed.'}</p>
 <form method="post" action="${e(v.action)}">${hidden('_csrf', v.csrf)}${hidden('_submission', v.submission)}
 <label for="employer">Employer name</label><input id="employer" name="employer" type="text" autocomplete="organization" required>
 <label for="job_title">Job title</label><input id="job_title" name="job_title" type="text" autocomplete="organization-title">
@@ -70,7 +70,7 @@ export function formReceivedPage(brand: Branding, links: { items: string }): str
     title: 'Thanks, we got your answers',
     brand,
     body: `<h1>Thanks, we got your answers</h1>
-<p class="lead">${e(brand.company)} has received them. Connecting your payroll account as well is the fastest way to finish.</p>
+<p class="lead">${brand.company ? `${e(brand.company)} has received them.` : 'They have been received.'} Connecting your payroll account as well is the fastest way to finish.</p>
 <a class="btn" href="${e(links.items)}">Connect an account</a>`,
   });
 }

@@ -49,7 +49,9 @@ export interface Shell {
 /** A whole page. `body` is already escaped HTML. */
 export function layout({ title, brand, body }: Shell): string {
   const vars = `:root{--brand:${brand?.color ?? DEFAULT_COLOR};--on-brand:${brand?.onColor ?? '#ffffff'}}`;
-  const logo = brand?.logo ? `<img class="logo" src="${e(brand.logo)}" alt="${e(brand.company)} logo">` : '';
+  const logo = brand?.logo
+    ? `<img class="logo" src="${e(brand.logo)}" alt="${e(brand.company ?? 'Company')} logo">`
+    : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer">
 <title>${e(title)}</title><style>${vars}${STYLE}</style></head>
