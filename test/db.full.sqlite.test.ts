@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { createKey } from '../src/auth/keys.service.ts';
 import { closeDeps, createDeps, createLogger } from '../src/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Deps } from '../src/deps.ts';
-import { basic, countRows, inviteBody, PUBLIC_URL } from './helpers/app.ts';
+import { basic, countRows, inviteBody, lineSink, PUBLIC_URL } from './helpers/app.ts';
 
 // The app on a SQLite file whose disk fills up, its log written to memory. The file may not
 // grow past the pages it has (max_page_count, set on the app's own connection), which SQLite
@@ -28,13 +27,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'info',
     RATE_LIMIT_PER_MINUTE: '0',
   });
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
-  });
-  deps = await createDeps(config, { log: createLogger(config, sink) });
+  deps = await createDeps(config, { log: createLogger(config, lineSink(lines)) });
   app = await buildApp(deps);
   key = await createKey(deps, { name: 'full' });
 });

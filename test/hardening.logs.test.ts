@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
@@ -6,7 +5,7 @@ import { createKey } from '../src/auth/keys.service.ts';
 import { closeDeps, createDeps, createLogger } from '../src/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Deps } from '../src/deps.ts';
-import { basic, freshDatabase, PUBLIC_URL } from './helpers/app.ts';
+import { basic, freshDatabase, lineSink, PUBLIC_URL } from './helpers/app.ts';
 import { failInvitesNamed } from './helpers/faults.ts';
 
 // The app as served, its log written to memory instead of stdout.
@@ -20,13 +19,7 @@ beforeAll(async () => {
   const database = await freshDatabase();
   drop = database.drop;
   const config = loadConfig({ DATABASE_URL: database.url, PUBLIC_URL, LOG_LEVEL: 'info' });
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
-  });
-  deps = await createDeps(config, { log: createLogger(config, sink) });
+  deps = await createDeps(config, { log: createLogger(config, lineSink(lines)) });
   app = await buildApp(deps);
   key = await createKey(deps, { name: 'logs' });
 });

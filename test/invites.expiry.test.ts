@@ -77,4 +77,16 @@ describe('invite expiry', () => {
     expect(again.expired_at).toBeNull();
     expect((await landing(expiring.id)).statusCode).toBe(200);
   });
+
+  it('opens an expired invite again on a re-send after expiry was turned off', async () => {
+    const sent = (await t.request('POST', '/v2/invites', { body: inviteBody() })).body;
+    t.clock.advance(3 * DAY);
+    await t.drain();
+    expect((await landing(sent.id)).statusCode).toBe(410);
+    await t.request('PATCH', '/v2/invite-settings', { body: { expiry: { enabled: false } } });
+    const again = (await t.request('POST', `/v2/invites/${sent.id}`)).body;
+    expect(again.expires_at).toBeNull();
+    expect(again.expired_at).toBeNull();
+    expect((await landing(sent.id)).statusCode).toBe(200);
+  });
 });

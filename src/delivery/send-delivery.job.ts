@@ -5,6 +5,7 @@ import { deliveryEventType } from '../events/event-types.ts';
 import { findDelivery, transitionDelivery, updateDelivery } from '../invites/deliveries.repo.ts';
 import { recordInviteEvent } from '../invites/invite-events.service.ts';
 import { renderContextFor } from '../invites/invite-render.ts';
+import { isClosed } from '../invites/invite-status.ts';
 import { findInvite } from '../invites/invites.repo.ts';
 import { deliveryLinks } from '../lib/links.ts';
 import { smsCost } from '../lib/sms-segments.ts';
@@ -76,7 +77,7 @@ export const sendDeliveryJob: JobHandler<'delivery.send'> = {
     const invite = delivery && (await findInvite(deps.db, job.client_id, delivery.invite_id));
     if (!delivery || !invite) return { kind: 'failed', error: 'delivery no longer exists' };
     if (invite.status === 'revoked') return { kind: 'cancelled', reason: 'invite revoked' };
-    if (invite.expired_at) return { kind: 'cancelled', reason: 'invite expired' };
+    if (isClosed(invite, deps.clock.now())) return { kind: 'cancelled', reason: 'invite expired' };
 
     const suppressed = await findSuppression(deps.db, job.client_id, delivery.method, delivery.recipient);
     if (suppressed) return { kind: 'failed', error: `recipient suppressed: ${suppressed.reason}` };

@@ -46,7 +46,7 @@ export function databaseFault(error: unknown): 'busy' | 'full' | null {
 }
 
 /** Seconds a client is asked to wait when the database is busy. */
-export const BUSY_RETRY_AFTER = String(5);
+export const BUSY_RETRY_AFTER = '5';
 
 /**
  * What a database that cannot take the write is, in the contract's terms (logged with its

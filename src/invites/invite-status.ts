@@ -13,3 +13,16 @@ export function movableFrom(to: ForwardStatus): Progress[] {
 
 /** The statuses an invite may be revoked from. */
 export const REVOCABLE: readonly Progress[] = ['sent', 'initiated', 'attempted'];
+
+/** Whether the invite's URL no longer works: revoked, expired, or past its expiry time. */
+export function isClosed(
+  invite: { status: string; expires_at: string | null; expired_at: string | null },
+  now: Date,
+): boolean {
+  if (invite.status === 'revoked' || invite.expired_at) return true;
+  return (
+    invite.status !== 'completed' &&
+    invite.expires_at !== null &&
+    Date.parse(invite.expires_at) <= now.getTime()
+  );
+}

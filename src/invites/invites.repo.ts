@@ -113,8 +113,9 @@ export function listInvites(db: Db, clientId: string, filters: InviteFilters, pa
 }
 
 /**
- * Bumps invited_at / updated_at for a re-send, and moves its expiry to `expiresAt` (an
- * expired invite sent again works again); false when the invite is revoked.
+ * Bumps invited_at / updated_at for a re-send and sets its expiry to `expiresAt` (null: it no
+ * longer expires, as the settings now say); an expired invite sent again works again. False
+ * when the invite is revoked.
  */
 export async function markResent(
   db: Db,
@@ -123,10 +124,9 @@ export async function markResent(
   at: string,
   expiresAt: string | null,
 ): Promise<boolean> {
-  const expiry = expiresAt === null ? {} : { expires_at: expiresAt, expired_at: null };
   const res = await db
     .updateTable('invites')
-    .set({ invited_at: at, updated_at: at, ...expiry })
+    .set({ invited_at: at, updated_at: at, expires_at: expiresAt, expired_at: null })
     .where('client_id', '=', clientId)
     .where('id', '=', id)
     .where('status', '!=', 'revoked')

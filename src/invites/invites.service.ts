@@ -1,3 +1,4 @@
+import { parseJson } from '../db/json.ts';
 import type { FlowsTable, InvitesTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, type FieldErrors } from '../errors.ts';
@@ -99,7 +100,7 @@ export async function sendInvite(
   if (body.invite_template_id && !errors.invite_template_id) {
     const id = body.invite_template_id.toLowerCase();
     const found = await findTemplate(deps.db, clientId, id, { includeDeleted: false });
-    if (found) template = JSON.parse(found.data) as InviteTemplateRequest;
+    if (found) template = parseJson<InviteTemplateRequest>(found.data);
     else errors.invite_template_id = [`Invalid pk "${id}" - object does not exist.`];
   }
   if (!who || Object.keys(errors).length > 0) throw AppError.fields(errors);

@@ -28,7 +28,7 @@ const answer = (body: unknown, name: string) => field(body, name).trim().slice(0
 export function alternativeRoutes(app: FastifyInstance, deps: Deps, p: string, scopeOf: ScopeOf): void {
   app.get<Req>(`${p}/upload`, async (req, reply) => {
     const scope = await scopeOf(req);
-    const closed = uploadsClosed(scope.invite, scope.userToken !== null);
+    const closed = uploadsClosed(scope.invite, scope.userToken !== null, deps.clock.now());
     if (closed) throw new PageError(closed, scope.invite);
     const room = await uploadRoom(deps, scope);
     const full = fullProblem(room);
@@ -60,7 +60,7 @@ export function alternativeRoutes(app: FastifyInstance, deps: Deps, p: string, s
     await requireCsrf(deps, scope, req, value('_csrf'));
     if (!file || file.filename === '') return seeOther(reply, href(scope, '/upload', { error: 'missing' }));
     // Refusals that need not read the file let it pass unread, so the request still ends.
-    const closed = uploadsClosed(scope.invite, scope.userToken !== null);
+    const closed = uploadsClosed(scope.invite, scope.userToken !== null, deps.clock.now());
     if (closed) {
       file.file.resume();
       throw new PageError(closed, scope.invite);

@@ -8,7 +8,7 @@ import type { Deps } from '../deps.ts';
 import type { InviteEventType } from '../events/event-types.ts';
 import { recordEvent } from '../events/recorder.ts';
 import { recordInviteEvent } from '../invites/invite-events.service.ts';
-import type { ForwardStatus } from '../invites/invite-status.ts';
+import { type ForwardStatus, isClosed } from '../invites/invite-status.ts';
 import { advanceInvite } from '../invites/invites.repo.ts';
 import { invitePayload } from '../invites/invites.view.ts';
 import { newId, parseUuid } from '../lib/ids.ts';
@@ -22,7 +22,7 @@ import {
   lockUser,
 } from './link.repo.ts';
 import { checkSandboxLogin, expectedCode } from './sandbox.ts';
-import { type FlowScope, isClosed, PageError } from './scope.ts';
+import { type FlowScope, PageError } from './scope.ts';
 import { fullProblem, roomAfter, uploadsClosed } from './upload-limits.ts';
 
 /** The Items this flow offers (the invite's or its template's flow_items, or the catalog). */
@@ -191,7 +191,7 @@ export async function uploadDocument(deps: Deps, scope: FlowScope, file: Uploade
     // pass a limit together, nor land after the invite was revoked or completed.
     if (scope.invite) {
       const invite = await lockInvite(trx, scope.invite.id);
-      const closed = uploadsClosed(invite, scope.userToken !== null);
+      const closed = uploadsClosed(invite, scope.userToken !== null, deps.clock.now());
       if (closed) throw new PageError(closed, invite ?? null);
     } else {
       await lockUser(trx, scope.clientId, scope.userId);

@@ -3,6 +3,7 @@ import type { InvitesTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { findFlow } from '../flows/flows.repo.ts';
 import { flowTemplateOf } from '../flows/flows.service.ts';
+import { isClosed } from '../invites/invite-status.ts';
 import { parseUuid } from '../lib/ids.ts';
 import { verifyUserToken } from '../users/tokens.ts';
 import { findInviteById, findInviteOfUser, userExists } from './link.repo.ts';
@@ -62,16 +63,6 @@ export function href(scope: FlowScope, path = '', params: Record<string, string>
   const query = new URLSearchParams(scope.userToken ? { user_token: scope.userToken, ...params } : params);
   const qs = query.toString();
   return `${scope.base}${path}${qs ? `?${qs}` : ''}`;
-}
-
-/** Whether the invite's URL no longer works: revoked, expired, or past its expiry time. */
-export function isClosed(invite: InvitesTable, now: Date): boolean {
-  if (invite.status === 'revoked' || invite.expired_at) return true;
-  return (
-    invite.status !== 'completed' &&
-    invite.expires_at !== null &&
-    Date.parse(invite.expires_at) <= now.getTime()
-  );
 }
 
 /** The scope of an invite URL; a revoked or expired invite never enters Link. */

@@ -2,6 +2,7 @@ import type { InvitesTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { hit, unhit } from '../http/rate-limit.repo.ts';
 import { retryAfterSeconds, withinLimit } from '../http/rate-limit.ts';
+import { isClosed } from '../invites/invite-status.ts';
 import { documentTotals } from './link.repo.ts';
 import type { FlowScope, PageProblem } from './scope.ts';
 
@@ -36,8 +37,9 @@ export interface UploadRoom {
 export function uploadsClosed(
   invite: InvitesTable | null | undefined,
   viaToken: boolean,
+  now: Date,
 ): PageProblem | null {
-  if (invite?.status === 'revoked') return 'expired';
+  if (invite && isClosed(invite, now)) return 'expired';
   if (invite?.status === 'completed' && !viaToken) return 'completed';
   return null;
 }

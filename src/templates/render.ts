@@ -135,7 +135,7 @@ export function renderEmail(ctx: RenderContext): RenderedEmail {
     )
     .join('');
   const html = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${e(subject)}</title></head>
-<body style="margin:0;padding:0;background:#f3f4f6"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f3f4f6"><tr><td align="center" style="padding:24px 12px">
+<body style="margin:0;padding:0;background:#f3f4f6"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f3f4f6"><tr><td align="center" style="padding:24px 12px;overflow-wrap:anywhere;word-break:break-word">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border-radius:8px;border-top:4px solid ${e(color)}">
 <tr><td style="padding:32px 32px 8px">${logo ? `<img src="${e(logo)}" alt="" width="48" height="48" style="display:block;border-radius:24px;margin-bottom:16px">` : ''}
 <h1 style="margin:0 0 12px;font:bold 22px/28px Arial,sans-serif;color:#111827">${e(header)}</h1>

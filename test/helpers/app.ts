@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/app.ts';
@@ -168,4 +169,14 @@ export async function countRows(deps: Deps): Promise<Record<string, number>> {
     out[t] = Number(row.n);
   }
   return out;
+}
+
+/** A log destination that keeps each JSON line the app writes, for tests that read the log. */
+export function lineSink(lines: string[]): Writable {
+  return new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
 }

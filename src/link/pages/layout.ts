@@ -5,7 +5,7 @@ import type { Branding } from '../branding.ts';
 // Mobile first: one column that reads at 320 px; wider screens only get more air.
 const STYLE = `
 *{box-sizing:border-box}html{-webkit-text-size-adjust:100%}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f3f4f6;color:#111827}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f3f4f6;color:#111827;overflow-wrap:anywhere}
 .bar{height:6px;background:var(--brand)}
 main{max-width:30rem;margin:0 auto;padding:1rem .75rem}
 .card{background:#fff;border-radius:12px;padding:1.5rem 1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
