@@ -1,4 +1,5 @@
 import { completedNoticeJob } from './delivery/completed-notice.job.ts';
+import { remindInviteJob } from './delivery/remind-invite.job.ts';
 import { sendDeliveryJob } from './delivery/send-delivery.job.ts';
 import { expireInviteJob } from './invites/invite-expiry.job.ts';
 import type { JobCatalog } from './queue/jobs.ts';
@@ -9,5 +10,6 @@ export const JOB_KINDS: JobCatalog = {
   'delivery.send': sendDeliveryJob,
   'invite.completed_notice': completedNoticeJob,
   'invite.expire': expireInviteJob,
+  'invite.remind': remindInviteJob,
   'webhook.send': sendWebhookJob,
 };

@@ -66,6 +66,8 @@ describe('POST /v2/invites sends', () => {
         next_attempt_at: null,
         last_error: null,
         status_detail: null,
+        // Added key: which send made the delivery.
+        kind: 'invite',
       });
     }
   });

@@ -70,6 +70,8 @@ export interface InvitesTable {
   expires_at: string | null;
   /** When the invite expired; null while it has not. */
   expired_at: string | null;
+  /** Reminders sent since the invite was last sent; a re-send starts again from 0. */
+  reminder_count: number;
   created_at: string;
   updated_at: string;
   invited_at: string;
@@ -105,12 +107,17 @@ export interface InviteReplyToTable {
   invite_id: string;
 }
 
+export const DELIVERY_KINDS = ['invite', 'resend', 'reminder'] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
+
 export interface DeliveriesTable {
   client_id: string;
   id: string;
   invite_id: string;
   method: 'email' | 'sms';
   status: 'sent' | 'delivered' | 'undelivered' | 'opened';
+  /** What the message was: the first send, a re-send, or a reminder. */
+  kind: DeliveryKind;
   /** Email address or E.164 number the message went to. */
   recipient: string;
   status_detail: string | null;

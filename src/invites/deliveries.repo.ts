@@ -75,3 +75,16 @@ export async function updateUnsentDelivery(
     .where('provider_message_id', 'is', null)
     .execute();
 }
+
+/** Whether any message of the invite has been opened. */
+export async function anyDeliveryOpened(db: Db, clientId: string, inviteId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .where('invite_id', '=', inviteId)
+    .where('status', '=', 'opened')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import type { DeliveriesTable, InvitesTable } from '../db/tables.ts';
+import type { DeliveriesTable, DeliveryKind, InvitesTable } from '../db/tables.ts';
 import { newId } from '../lib/ids.ts';
 import { cancelQueuedJobs, queueJob } from '../queue/queue.repo.ts';
 import type { JobTx } from '../queue/transact.ts';
@@ -17,6 +17,7 @@ export async function queueDeliveries(
   trx: JobTx,
   invite: Pick<InvitesTable, 'client_id' | 'id' | 'email' | 'phone_e164'>,
   at: string,
+  kind: DeliveryKind,
 ): Promise<NewDelivery[]> {
   const created: NewDelivery[] = [];
   const contacts = [
@@ -30,6 +31,7 @@ export async function queueDeliveries(
       id: newId(),
       invite_id: invite.id,
       method,
+      kind,
       status: 'sent',
       recipient,
       status_detail: null,

@@ -58,6 +58,7 @@ function inviteView(db: Db, eb: ExpressionBuilder<Database & { i: InvitesTable }
           'd.next_attempt_at',
           'd.last_error',
           'd.status_detail',
+          'd.kind',
         ])
         .whereRef('d.client_id', '=', 'i.client_id')
         .whereRef('d.invite_id', '=', 'i.id')
@@ -126,7 +127,7 @@ export async function markResent(
 ): Promise<boolean> {
   const res = await db
     .updateTable('invites')
-    .set({ invited_at: at, updated_at: at, expires_at: expiresAt, expired_at: null })
+    .set({ invited_at: at, updated_at: at, expires_at: expiresAt, expired_at: null, reminder_count: 0 })
     .where('client_id', '=', clientId)
     .where('id', '=', id)
     .where('status', '!=', 'revoked')
@@ -182,6 +183,31 @@ export async function markExpired(db: Db, clientId: string, id: string, at: stri
     .where('expired_at', 'is', null)
     .where('expires_at', '<=', at)
     .where('status', 'in', REVOCABLE)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
+/**
+ * Counts reminder `n` of the invite as sent at `sentAt`, if it is still due: the invite not
+ * re-sent since, still `sent`, and reminder `n - 1` the last one counted. False otherwise, so
+ * a reminder that two workers both run goes out once.
+ */
+export async function markReminded(
+  db: Db,
+  clientId: string,
+  id: string,
+  sentAt: string,
+  n: number,
+  at: string,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('invites')
+    .set({ reminder_count: n, updated_at: at })
+    .where('client_id', '=', clientId)
+    .where('id', '=', id)
+    .where('invited_at', '=', sentAt)
+    .where('status', '=', 'sent')
+    .where('reminder_count', '=', n - 1)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
 }

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Cursor, Email, Limit, Nullable, Opt, Page, Text, Timestamp, Uuid } from '../http/schema.ts';
+import { DELIVERY_KINDS } from '../db/tables.ts';
 import { OverrideInviteTemplate } from '../templates/override.schema.ts';
 
 const Name = (description: string) => Text(255, { minLength: 1, description });
@@ -70,6 +71,13 @@ export const InviteDelivery = Type.Object(
       Type.String({
         description: '(invitekit) Why the delivery is undelivered (bounce, STOP, retries ran out).',
       }),
+    ),
+    kind: Type.Union(
+      DELIVERY_KINDS.map((k) => Type.Literal(k)),
+      {
+        description:
+          '(invitekit) What the message was: `invite` (the first send), `resend`, or `reminder` (invite settings).',
+      },
     ),
   },
   { $id: 'InviteDelivery' },

@@ -18,6 +18,7 @@ import { insertUser } from '../users/users.repo.ts';
 import { userPayload } from '../users/users.service.ts';
 import { cancelQueuedDeliveries, queueDeliveries } from './deliveries.service.ts';
 import { recordInviteEvent } from './invite-events.service.ts';
+import { queueReminder } from './invite-reminders.ts';
 import { InviteFiltersSchema, parseInviteFilters } from './invites.filters.ts';
 import { resolveRecipient } from './invites.input.ts';
 import type { InviteFilters, InviteView } from './invites.repo.ts';
@@ -26,13 +27,16 @@ import type { InviteObject, ListInvitesQuery, SendInviteRequest } from './invite
 import { toInviteObject } from './invites.view.ts';
 
 /** When an invite sent (or re-sent) at `at` expires, if the settings have expiry on. */
-function expiryOf(settings: { expiry: { enabled: boolean; after_days: number } }, at: string): string | null {
+export function expiryOf(
+  settings: { expiry: { enabled: boolean; after_days: number } },
+  at: string,
+): string | null {
   if (!settings.expiry.enabled) return null;
   return new Date(Date.parse(at) + settings.expiry.after_days * DAY_MS).toISOString();
 }
 
 /** Queues the job that expires the invite at `at` (a later re-send queues another). */
-function queueExpiry(trx: JobTx, invite: Pick<InvitesTable, 'client_id' | 'id'>, at: string) {
+export function queueExpiry(trx: JobTx, invite: Pick<InvitesTable, 'client_id' | 'id'>, at: string) {
   const job = { client_id: invite.client_id, invite_id: invite.id, delivery_id: null, payload: {} };
   return queueJob(trx, 'invite.expire', job, at);
 }
@@ -54,8 +58,10 @@ async function flowOfSend(
   if (errors.flow_id) return undefined;
   if (flowId?.trim()) {
     const found = await findFlow(deps.db, clientId, flowId.trim().toUpperCase(), { includeDeleted: false });
-    if (!found) errors.flow_id = [`Invalid flow "${flowId}" - no Email/SMS template has this ID.`];
-    return found;
+    // A Shareable URL renders no send: named here, it is as unknown as a missing template.
+    if (found?.type === 'email_sms_template') return found;
+    errors.flow_id = [`Invalid flow "${flowId}" - no Email/SMS template has this ID.`];
+    return undefined;
   }
   if (defaultFlowId) {
     const found = await findFlow(deps.db, clientId, defaultFlowId, { includeDeleted: false });
@@ -137,6 +143,7 @@ export async function sendInvite(
     rendered_flow_id: flow?.id ?? null,
     expires_at: expiryOf(settings, now),
     expired_at: null,
+    reminder_count: 0,
     created_at: now,
     updated_at: now,
     invited_at: now,
@@ -167,8 +174,9 @@ export async function sendInvite(
     }));
     await repo.insertInvite(trx, row, replyRows);
     if (row.expires_at) await queueExpiry(trx, row, row.expires_at);
+    await queueReminder(trx, row, settings, now, 1, new Date(now));
     await recovery?.mark(trx, resourceName('invite', row.id));
-    const queued = await queueDeliveries(trx, row, now);
+    const queued = await queueDeliveries(trx, row, now, 'invite');
     const data = { deliveries: queued.map((d) => d.id) };
     await recordInviteEvent(trx, deps.config, {
       client_id: clientId,
@@ -195,12 +203,15 @@ export async function resendInvite(
   const row = await repo.findInvite(deps.db, clientId, id);
   if (!row) throw AppError.notFound();
   const now = deps.clock.now().toISOString();
-  const expiresAt = expiryOf(await loadInviteSettings(deps.db, clientId), now);
+  const settings = await loadInviteSettings(deps.db, clientId);
+  const expiresAt = expiryOf(settings, now);
   const resent = await transactAndWake(deps, async (trx) => {
     if (!(await repo.markResent(trx, clientId, id, now, expiresAt))) return false;
     await recovery?.mark(trx, resourceName('invite', id));
     if (expiresAt) await queueExpiry(trx, row, expiresAt);
-    const queued = await queueDeliveries(trx, row, now);
+    // The count starts again; the earlier send's reminders see the new send time and stand down.
+    await queueReminder(trx, row, settings, now, 1, new Date(now));
+    const queued = await queueDeliveries(trx, row, now, 'resend');
     const data = { deliveries: queued.map((d) => d.id) };
     await recordInviteEvent(trx, deps.config, {
       client_id: clientId,

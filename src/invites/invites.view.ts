@@ -37,6 +37,7 @@ export function toInviteObject(view: InviteView, publicUrl: string, userToken: s
       next_attempt_at: isoOrNull(d.next_attempt_at),
       last_error: d.last_error,
       status_detail: d.status_detail,
+      kind: d.kind,
     })),
     invite_template_id: view.invite_template_id,
     rendered_flow_id: view.rendered_flow_id,

@@ -67,6 +67,15 @@ export const JOB_TYPES = {
     payload: Type.Object({}),
     retrySchedule: MESSAGE_RETRY_SCHEDULE,
   },
+  /**
+   * Sends reminder number `n` of the invite as it was sent at `sentAt` (invite settings); a
+   * re-send since starts a count of its own, so this one then has nothing to do.
+   */
+  'invite.remind': {
+    lane: 'messages',
+    payload: Type.Object({ sentAt: Type.String({ minLength: 1 }), n: Type.Integer({ minimum: 1 }) }),
+    retrySchedule: MESSAGE_RETRY_SCHEDULE,
+  },
   /** Sends one webhook delivery; `once`: a single attempt (a test event, a manual retry). */
   'webhook.send': {
     lane: 'webhooks',

@@ -6,6 +6,7 @@ export const WEBHOOK_EVENTS = [
   'invites.completed',
   'invites.revoked',
   'invites.expired',
+  'invites.reminded',
   'invites.delivery_updated',
   'accounts.connected',
   'users.created',

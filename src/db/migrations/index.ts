@@ -9,6 +9,7 @@ import * as m0008 from './0008_idempotency_recovery.ts';
 import * as m0009 from './0009_documents_by_user.ts';
 import * as m0010 from './0010_flows.ts';
 import * as m0011 from './0011_invite_expiry.ts';
+import * as m0012 from './0012_reminders.ts';
 
 /** Every migration, in order. New ones are appended, never edited once released. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0009_documents_by_user': m0009,
   '0010_flows': m0010,
   '0011_invite_expiry': m0011,
+  '0012_reminders': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {
