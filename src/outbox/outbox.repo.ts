@@ -13,7 +13,15 @@ export function listOutbox(db: Db, clientId: string, filters: OutboxFilters, pag
     .selectAll('m')
     .select('d.invite_id')
     .where('m.client_id', '=', clientId);
-  if (filters.to !== undefined) q = q.where('m.to_address', '=', filters.to);
+  // Addresses are stored as given; an email address matches in any case.
+  if (filters.to !== undefined) {
+    const to = filters.to;
+    q = to.includes('@')
+      ? q.where((eb) => eb(eb.fn('lower', ['m.to_address']), '=', to.toLowerCase()))
+      : q.where('m.to_address', '=', to);
+  }
+  if (filters.channel !== undefined) q = q.where('m.channel', '=', filters.channel);
+  if (filters.invite !== undefined) q = q.where('d.invite_id', '=', filters.invite);
   return keyset(q, { createdAt: 'm.created_at', id: 'm.id' }, page).execute();
 }
 

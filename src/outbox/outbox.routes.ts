@@ -5,7 +5,7 @@ import { errorResponses, FieldErrors } from '../http/schema.ts';
 import { PAGE_HEADERS } from '../http/security.ts';
 import { outboxPage } from './outbox.page.ts';
 import { OutboxPage, type OutboxQuery, OutboxQuery as Query } from './outbox.schema.ts';
-import { listMessages } from './outbox.service.ts';
+import { listMessages, readOutbox } from './outbox.service.ts';
 
 /** The capture outbox, under the client's API key (a browser shows its Basic auth prompt). */
 export async function outboxRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
@@ -27,12 +27,19 @@ export async function outboxRoutes(app: FastifyInstance, deps: Deps): Promise<vo
 
   app.get<{ Querystring: OutboxQuery }>(
     '/outbox',
-    { schema: { hide: true, querystring: Query } },
+    {
+      schema: { hide: true, querystring: Query },
+      // The filter form sends its empty fields too; an empty one filters nothing.
+      preValidation: async (req) => {
+        const query = req.query as Record<string, unknown>;
+        for (const [key, value] of Object.entries(query)) if (value === '') delete query[key];
+      },
+    },
     async (req, reply) => {
-      const page = await listMessages(deps, req.principal.clientId, req.query);
+      const { page, filters } = await readOutbox(deps, req.principal.clientId, req.query);
       // The same policy as the recipient's pages: each email is shown in a sandboxed srcdoc
       // frame, which takes this policy too, so its HTML runs no script either.
-      return reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(outboxPage(page));
+      return reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(outboxPage(page, filters));
     },
   );
 }

@@ -22,12 +22,25 @@ export type OutboxMessage = Static<typeof OutboxMessage>;
 
 export const OutboxPage = Page(Type.Ref(OutboxMessage), 'Captured messages, newest first.');
 
+const To = Type.String({
+  maxLength: 254,
+  description: 'Only messages to this address or number (an email address in any case).',
+});
+const Channel = Type.Union([Type.Literal('email'), Type.Literal('sms')], {
+  description: 'Only emails, or only text messages.',
+});
+const Invite = Uuid({ description: 'Only the messages of this invite (its sends, re-sends and reminders).' });
+
+export const OutboxFilters = Type.Object({
+  to: Type.Optional(To),
+  channel: Type.Optional(Channel),
+  invite: Type.Optional(Invite),
+});
+export type OutboxFilters = Static<typeof OutboxFilters>;
+
 export const OutboxQuery = Type.Object({
   limit: Type.Optional(Limit),
   cursor: Type.Optional(Cursor),
-  to: Type.Optional(Type.String({ maxLength: 254, description: 'Only messages to this address or number.' })),
+  ...OutboxFilters.properties,
 });
 export type OutboxQuery = Static<typeof OutboxQuery>;
-
-export const OutboxFilters = Type.Object({ to: Type.Optional(Type.String({ maxLength: 254 })) });
-export type OutboxFilters = Static<typeof OutboxFilters>;

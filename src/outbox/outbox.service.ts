@@ -9,15 +9,18 @@ import {
   type OutboxQuery,
 } from './outbox.schema.ts';
 
-/** Captured email and SMS of one client, newest first. */
-export async function listMessages(deps: Deps, clientId: string, query: OutboxQuery) {
+/** Captured email and SMS of one client, newest first, with the filters in effect. */
+export async function readOutbox(deps: Deps, clientId: string, query: OutboxQuery) {
   const request = readPage<OutboxFilters>(query, {
     filtersSchema: FiltersSchema,
-    firstFilters: () => (query.to === undefined ? {} : { to: query.to }),
+    firstFilters: () => {
+      const { limit: _limit, cursor: _cursor, ...filters } = query;
+      return filters;
+    },
     defaultLimit: 20,
   });
   const rows = await listOutbox(deps.db, clientId, request.filters, request.page);
-  return listPage(
+  const page = listPage(
     rows,
     request,
     `${deps.config.PUBLIC_URL}/outbox/messages`,
@@ -36,4 +39,9 @@ export async function listMessages(deps: Deps, clientId: string, query: OutboxQu
       created_at: iso(m.created_at),
     }),
   );
+  return { page, filters: request.filters };
+}
+
+export async function listMessages(deps: Deps, clientId: string, query: OutboxQuery) {
+  return (await readOutbox(deps, clientId, query)).page;
 }
