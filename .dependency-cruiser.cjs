@@ -10,6 +10,7 @@ const ROWS = [
   ['src/invites/'],
   ['src/delivery/'],
   ['src/link/'],
+  ['src/sandbox/'],
   ['src/app.ts', 'src/job-kinds.ts', 'src/bootstrap.ts'],
   ['src/main.ts'],
 ];

@@ -8,6 +8,7 @@ import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
 import { flowsRoutes } from './flows/flows.routes.ts';
 import { FlowObject } from './flows/flows.schema.ts';
+import { enterClientTime } from './http/client-time.hook.ts';
 import { registerDocs } from './http/docs.ts';
 import { handleClientError, handleError, unsupportedMediaType } from './http/error-handler.ts';
 import { idempotency } from './http/idempotency.ts';
@@ -22,8 +23,11 @@ import { InviteEvent } from './invites/invite-events.schema.ts';
 import { invitesRoutes } from './invites/invites.routes.ts';
 import { InviteDelivery, InviteObject } from './invites/invites.schema.ts';
 import { linkRoutes } from './link/link.routes.ts';
+import { shareableRoutes } from './link/shareable.routes.ts';
 import { outboxRoutes } from './outbox/outbox.routes.ts';
 import { OutboxMessage } from './outbox/outbox.schema.ts';
+import { sandboxRoutes } from './sandbox/sandbox.routes.ts';
+import { ClockObject, ResetResult } from './sandbox/sandbox.schema.ts';
 import { inviteSettingsRoutes } from './settings/invite-settings.routes.ts';
 import { InviteSettingsObject } from './settings/invite-settings.schema.ts';
 import { templatesRoutes } from './templates/templates.routes.ts';
@@ -102,6 +106,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     WebhookDelivery,
     FlowObject,
     InviteSettingsObject,
+    ClockObject,
+    ResetResult,
   ]) {
     app.addSchema(schema);
   }
@@ -115,8 +121,12 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
 
   await app.register((i) => trackingRoutes(i, deps));
-  // The recipient's pages: open to anyone holding an invite URL or a user token, never Basic auth.
-  await app.register((i) => linkRoutes(i, deps));
+  // The recipient's pages: open to anyone holding an invite URL, a Shareable URL or a user token,
+  // never Basic auth. Shareable URLs share the pages' parsers, headers and message pages.
+  await app.register(async (i) => {
+    await linkRoutes(i, deps);
+    await shareableRoutes(i, deps);
+  });
 
   await app.register(async (api) => {
     const allowed = new Map<string, Set<string>>();
@@ -129,6 +139,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     api.addHook('onRoute', documentBodyErrors);
     api.addHook('onRequest', basicAuth(deps, authFailureGuard(deps)));
     limitRequestsPerKey(api, deps);
+    if (deps.config.SANDBOX) api.addHook('preValidation', enterClientTime(deps));
     // Answers with keys and personal data must not sit in shared caches.
     api.addHook('onSend', async (_req, reply) => {
       reply.header('cache-control', 'no-store');
@@ -147,6 +158,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     await api.register((i) => webhooksRoutes(i, deps));
     await api.register((i) => flowsRoutes(i, deps));
     await api.register((i) => inviteSettingsRoutes(i, deps));
+    await api.register((i) => sandboxRoutes(i, deps));
 
     for (const [url, methods] of allowed) {
       const missing = METHODS.filter((m) => !methods.has(m));

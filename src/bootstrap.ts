@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import { type Db, migrate, openDb } from './db/client.ts';
 import { getOrCreateSetting } from './db/settings.repo.ts';
 import type { Deps } from './deps.ts';
+import { shiftedClock } from './lib/client-time.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { maskValue } from './lib/redact.ts';
 import { insertOutboxMessage } from './outbox/outbox.repo.ts';
@@ -67,14 +68,15 @@ export function createLogger(
 /** Opens the database, applies migrations and prepares what every process shares. */
 export async function createDeps(
   config: Config,
-  overrides: Partial<Pick<Deps, 'clock' | 'log'>> = {},
+  overrides: { clock?: Clock; log?: Deps['log'] } = {},
 ): Promise<Deps> {
   const db = openDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   await migrate(db);
   const secret =
     config.USER_TOKEN_SECRET ??
     (await getOrCreateSetting(db, 'user_token_secret', () => randomBytes(32).toString('base64url')));
-  const clock = overrides.clock ?? systemClock;
+  // Sandbox mode may run a client's clock ahead of the server's (lib/client-time.ts).
+  const clock = shiftedClock(overrides.clock ?? systemClock);
   const deps: Deps = {
     config,
     db,

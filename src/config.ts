@@ -48,10 +48,17 @@ export const ConfigSchema = Type.Object({
   REQUEST_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
   WEBHOOKS_ALLOW_PRIVATE: Type.Boolean({ default: false, 'x-expected': 'true or false' }),
   WEBHOOK_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 120, default: 10 }),
+  SANDBOX: Type.Optional(Type.Boolean({ 'x-expected': 'true or false' })),
 });
 
 type RawConfig = Static<typeof ConfigSchema>;
-export type Config = Readonly<Omit<RawConfig, 'PUBLIC_URL'> & { PUBLIC_URL: string }>;
+export type Config = Readonly<
+  Omit<RawConfig, 'PUBLIC_URL' | 'SANDBOX'> & {
+    PUBLIC_URL: string;
+    /** The test helpers under /v2/sandbox: on by default while messages are captured (no SMTP, no Twilio). */
+    SANDBOX: boolean;
+  }
+>;
 
 export const CONFIG_KEYS = Object.keys(ConfigSchema.properties) as (keyof RawConfig)[];
 
@@ -120,7 +127,8 @@ export function loadConfig(
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const publicUrl = (cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`).replace(/\/+$/, '');
-  return Object.freeze({ ...cfg, PUBLIC_URL: publicUrl });
+  const sandbox = cfg.SANDBOX ?? (!cfg.SMTP_URL && !cfg.TWILIO_ACCOUNT_SID);
+  return Object.freeze({ ...cfg, PUBLIC_URL: publicUrl, SANDBOX: sandbox });
 }
 
 /** `sqlite:./data/x.db` → `./data/x.db` */

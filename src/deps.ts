@@ -3,14 +3,15 @@ import type { Logger } from 'pino';
 import type { EmailChannel, SmsChannel } from './channels/channel.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
-import type { Clock } from './lib/clock.ts';
+import type { ShiftedClock } from './lib/client-time.ts';
 
 /** What every service is handed; built once per process by bootstrap.ts. */
 export interface Deps {
   config: Config;
   db: Db;
   log: Logger;
-  clock: Clock;
+  /** Now, in the current client's time (sandbox test clocks); `real()` is the server's. */
+  clock: ShiftedClock;
   /** HS256 key of user tokens: USER_TOKEN_SECRET, or one generated once and kept in the database. */
   userTokenKey: Uint8Array;
   channels: { email: EmailChannel; sms: SmsChannel };

@@ -79,6 +79,9 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
     `  Email:          ${deps.channels.email.name === 'capture' ? 'captured (see /outbox)' : 'SMTP'}` +
       `   SMS: ${deps.channels.sms.name === 'capture' ? 'captured (see /outbox)' : 'Twilio'}` +
       `   Worker: ${worker ? 'in this process' : 'off (--no-worker)'}`,
+    config.SANDBOX
+      ? '  Mode:           sandbox (test helpers under /v2/sandbox; SANDBOX=false turns them off)'
+      : '  Mode:           live (no test helpers; SANDBOX=true turns them on)',
     hasKey
       ? '  API keys:       npx invitekit keys list'
       : '  No API key yet: npx invitekit keys create --name dev   (or set INVITEKIT_API_KEY_ID/_SECRET)',

@@ -59,7 +59,8 @@ describe('email over a real SMTP server', () => {
     expect(smtp.byMessageId.get(`<${d.id}@invitekit>`)).toBe(1);
     expect(mail!.messageId).toBe(`<${d.id}@invitekit>`);
     expect(mail!.subject).toBe(SEED_BODY.subject);
-    expect(mail!.from?.value).toEqual([{ address: 'invites@acme.test', name: 'Acme Invites' }]);
+    // The template's sender ([Company]) names the email, at the configured address.
+    expect(mail!.from?.value).toEqual([{ address: 'invites@acme.test', name: 'Test Co.' }]);
     expect(addresses(mail!.to)).toEqual(['sarah@example.com']);
     expect(addresses(mail!.replyTo)).toEqual(['hr@company.com']);
     expect(mail!.headers.get('x-invitekit-delivery')).toBe(d.id);

@@ -78,6 +78,8 @@ describe('ids in paths', () => {
     ['GET', '/v2/flows/{id}'],
     ['PATCH', '/v2/flows/{id}'],
     ['DELETE', '/v2/flows/{id}'],
+    ['POST', '/v2/sandbox/invites/{id}/simulate'],
+    ['POST', '/v2/sandbox/deliveries/{id}/simulate'],
   ] as const;
 
   it('covers every documented route with an id', async () => {

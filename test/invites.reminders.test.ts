@@ -108,6 +108,12 @@ describe('reminders', () => {
     const outbox = (await t.request('GET', '/outbox/messages?limit=200', { auth })).body.results;
     const reminded = outbox.filter((m: any) => first.some((d: any) => d.id === m.delivery_id));
     expect(reminded.map((m: any) => m.to).sort()).toEqual(['+12125555555', 'sarah@email.com']);
+    // They say they are reminders.
+    const reminderEmail = reminded.find((m: any) => m.channel === 'email');
+    expect(reminderEmail.subject).toBe('Reminder: Connect your payroll account');
+    const original = outbox.find((m: any) => m.channel === 'email' && !reminded.includes(m));
+    expect(original.subject).toBe('Connect your payroll account');
+    expect(reminded.find((m: any) => m.channel === 'sms').text).toMatch(/remind/i);
 
     // The next one comes the same number of days after the last.
     await advance(2 * DAY - HOUR);

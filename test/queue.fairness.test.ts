@@ -57,8 +57,8 @@ describe('the claim', () => {
     }
     await t.request('POST', '/v2/invites', { body: inviteBody({ phone_number: undefined }) });
     const now = t.clock.now().toISOString();
-    const lease = { default: new Date(t.clock.now().getTime() + 60_000).toISOString(), byKind: [] };
-    const claimed = await claimDue(t.deps.db, 'w1', 'messages', now, lease, 4, { client: '' }, []);
+    const lease = { now, default: new Date(t.clock.now().getTime() + 60_000).toISOString(), byKind: [] };
+    const claimed = await claimDue(t.deps.db, 'w1', 'messages', () => now, lease, 4, { client: '' }, []);
     expect(claimed).toHaveLength(4);
     expect(new Set(claimed.map((j) => j.client_id))).toEqual(new Set([flood.client_id, t.key.client_id]));
   });

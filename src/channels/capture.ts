@@ -5,6 +5,7 @@ import {
   ChannelError,
   type EmailChannel,
   type EmailMessage,
+  fromAddress,
   type SmsChannel,
   type SmsMessage,
 } from './channel.ts';
@@ -66,7 +67,7 @@ export function captureEmail(store: CaptureStore, clock: Clock, from: string): E
         delivery_id: m.deliveryId,
         channel: 'email',
         to_address: m.to,
-        from_address: from,
+        from_address: m.fromName ? `${JSON.stringify(m.fromName)} <${fromAddress(from)}>` : from,
         reply_to: m.replyTo,
         message_id: m.messageId,
         subject: m.subject,

@@ -28,9 +28,16 @@ export interface EmailMessage {
   deliveryId: string | null;
   to: string;
   replyTo: string | null;
+  /** The From name, at the configured address; null keeps the configured From as it is. */
+  fromName: string | null;
   subject: string;
   text: string;
   html: string;
+}
+
+/** The address of a From setting: `Name <address>` or a bare address. */
+export function fromAddress(from: string): string {
+  return /<([^<>]+)>\s*$/.exec(from)?.[1]?.trim() ?? from.trim();
 }
 
 export interface SmsMessage {

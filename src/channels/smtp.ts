@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { type Accepted, ChannelError, type EmailChannel, type EmailMessage } from './channel.ts';
+import { type Accepted, ChannelError, type EmailChannel, type EmailMessage, fromAddress } from './channel.ts';
 
 interface SmtpError extends Error {
   responseCode?: number;
@@ -39,7 +39,8 @@ export function smtpEmail(url: string, from: string, connections = 5): EmailChan
     async send(m: EmailMessage): Promise<Accepted> {
       try {
         const info = await transport.sendMail({
-          from,
+          // nodemailer encodes the name: no sender text can add or break a header.
+          from: m.fromName ? { name: m.fromName, address: fromAddress(from) } : from,
           to: m.to,
           replyTo: m.replyTo ?? undefined,
           subject: m.subject,

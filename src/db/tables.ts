@@ -82,11 +82,13 @@ export interface FlowsTable {
   client_id: string;
   /** 8 upper-case letters and digits, unique across clients (a shareable URL names it alone). */
   id: string;
-  type: 'email_sms_template';
+  type: 'email_sms_template' | 'shareable_url';
   name: string;
   language: 'en' | 'es';
   /** JSON: the override_invite_template fields (brand, email, sms_text, landing_page, success_page) and flow_items. */
   template: string;
+  /** JSON, shareable_url flows only: `active`, `notify_emails`, `allow_email_override`. */
+  shareable: string | null;
   created_at: string;
   updated_at: string;
   /** Deleted flows stay, so the invites they rendered keep their pages and re-sends. */
@@ -306,11 +308,29 @@ export interface IdempotencyKeysTable {
   locked_until: string | null;
 }
 
+/** The invite each Shareable URL landing form made, so that the form sent twice makes one. */
+export interface ShareableEntriesTable {
+  client_id: string;
+  flow_id: string;
+  /** The landing page's random id for its form. */
+  submission_id: string;
+  invite_id: string;
+  created_at: string;
+}
+
 export interface RateLimitsTable {
   /** `key:<api key id>` or `auth:<source address>`. */
   bucket: string;
   window_start: string;
   count: number;
+}
+
+/** Sandbox test clocks: how far a client's time runs ahead of the server's. */
+export interface SandboxClocksTable {
+  client_id: string;
+  /** Milliseconds; a bigint, which the PostgreSQL driver hands back as text. */
+  offset_ms: number | string;
+  updated_at: string;
 }
 
 export interface Database {
@@ -321,6 +341,7 @@ export interface Database {
   invite_templates: InviteTemplatesTable;
   invites: InvitesTable;
   flows: FlowsTable;
+  shareable_entries: ShareableEntriesTable;
   invite_settings: InviteSettingsTable;
   invite_reply_to: InviteReplyToTable;
   deliveries: DeliveriesTable;
@@ -337,4 +358,5 @@ export interface Database {
   rate_limits: RateLimitsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  sandbox_clocks: SandboxClocksTable;
 }

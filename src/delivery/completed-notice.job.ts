@@ -40,6 +40,7 @@ export const completedNoticeJob: JobHandler<'invite.completed_notice'> = {
         deliveryId: null,
         to,
         replyTo: null,
+        fromName: null,
         subject,
         text,
         html,

@@ -83,7 +83,11 @@ export const sendDeliveryJob: JobHandler<'delivery.send'> = {
     if (suppressed) return { kind: 'failed', error: `recipient suppressed: ${suppressed.reason}` };
 
     const links = deliveryLinks(deps.config.PUBLIC_URL, invite.id, delivery.id);
-    const ctx = { ...(await renderContextFor(deps.db, invite, deps.config.PUBLIC_URL)), url: links.url };
+    const ctx = {
+      ...(await renderContextFor(deps.db, invite, deps.config.PUBLIC_URL)),
+      url: links.url,
+      purpose: delivery.kind === 'reminder' ? ('reminder' as const) : ('invite' as const),
+    };
     let detail: Record<string, unknown> = { channel: '' };
     try {
       let accepted: Accepted;
@@ -97,6 +101,7 @@ export const sendDeliveryJob: JobHandler<'delivery.send'> = {
           deliveryId: delivery.id,
           to: delivery.recipient,
           replyTo: mail.replyTo,
+          fromName: mail.sender,
           subject: mail.subject,
           text: mail.text,
           html: mail.html.replace('</body>', () => `${pixel}</body>`),
@@ -113,12 +118,14 @@ export const sendDeliveryJob: JobHandler<'delivery.send'> = {
         };
         // A slot reserved by an earlier, deferred run of this attempt is kept; a retry after a
         // failed send needs a slot of its own.
-        const nowMs = deps.clock.now().getTime();
+        // A sender's slots are shared by every client, so they run on the server's time.
+        const nowMs = deps.clock.real().getTime();
         const reserved = job.payload.slotAttempt === job.attempts ? job.payload.slot : undefined;
         const slot = reserved ?? (await reserveSenderSlot(deps.db, sms.sender, nowMs, deps.smsIntervalMs));
         if (slot > nowMs + 50) {
           const payload = { ...job.payload, slot, slotAttempt: job.attempts };
-          return { kind: 'defer', until: new Date(slot), reason: 'paced', payload };
+          const until = new Date(slot + deps.clock.offsetMs());
+          return { kind: 'defer', until, reason: 'paced', payload };
         }
         accepted = await sms.send({
           clientId: job.client_id,

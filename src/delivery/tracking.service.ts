@@ -59,3 +59,33 @@ export async function applySmsStatus(
     );
   }
 }
+
+/**
+ * What a provider callback or the tracking image would report for a delivery of the client
+ * (sandbox): `opened`, `delivered`, or `undelivered` with the provider's code, which
+ * suppresses the address as a real STOP or hard bounce does. Returns the delivery's invite;
+ * null when the client has no such delivery.
+ */
+export async function reportDeliveryStatus(
+  deps: Deps,
+  clientId: string,
+  deliveryId: string,
+  status: 'delivered' | 'undelivered' | 'opened',
+  errorCode: string | undefined,
+): Promise<string | null> {
+  const delivery = await findDeliveryById(deps.db, deliveryId);
+  if (!delivery || delivery.client_id !== clientId) return null;
+  if (status !== 'undelivered') {
+    await moveDelivery(deps, delivery, status);
+    return delivery.invite_id;
+  }
+  const reason = `provider reported undelivered${errorCode ? ` (error ${errorCode})` : ''}`;
+  await moveDelivery(deps, delivery, 'undelivered', reason);
+  await suppressIfFinal(
+    deps.db,
+    delivery,
+    { code: errorCode, message: reason },
+    deps.clock.now().toISOString(),
+  );
+  return delivery.invite_id;
+}

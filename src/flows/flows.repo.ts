@@ -27,6 +27,16 @@ export function findFlow(
   return q.executeTakeFirst();
 }
 
+/** A live flow by its id alone, as a Shareable URL names it (ids are unique across clients). */
+export function findFlowById(db: Db, id: string): Promise<FlowsTable | undefined> {
+  return db
+    .selectFrom('flows')
+    .selectAll()
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
 /** The client's one live Email/SMS template, when it has exactly one. */
 export async function onlyFlow(db: Db, clientId: string): Promise<FlowsTable | undefined> {
   const rows = await db
@@ -68,7 +78,7 @@ export async function updateFlow(
   db: Db,
   clientId: string,
   id: string,
-  change: Partial<Pick<FlowsTable, 'name' | 'language' | 'template' | 'updated_at'>>,
+  change: Partial<Pick<FlowsTable, 'name' | 'language' | 'template' | 'shareable' | 'updated_at'>>,
 ): Promise<boolean> {
   const res = await db
     .updateTable('flows')

@@ -29,8 +29,10 @@ export async function flowsRoutes(app: FastifyInstance, deps: Deps): Promise<voi
         operationId: 'createFlow',
         summary: 'Create a flow',
         description:
-          '(invitekit) An Email/SMS template: the fields of `override_invite_template` and `flow_items`, ' +
-          'under a name. Invites name it with `flow_id`.',
+          '(invitekit) An Email/SMS template (`email_sms_template`): the fields of `override_invite_template` ' +
+          'and `flow_items`, under a name; invites name it with `flow_id`. Or a Shareable URL ' +
+          '(`shareable_url`): the page texts, branding and `flow_items`, with `active`, `notify_emails` and ' +
+          '`allow_email_override`; its `url` makes an invite for each visitor who enters Link.',
         tags,
         body: CreateBody,
         response: { 200: Type.Ref(FlowObject), 400: Type.Ref(FieldErrors), ...errorResponses },
@@ -76,7 +78,7 @@ export async function flowsRoutes(app: FastifyInstance, deps: Deps): Promise<voi
         summary: 'Update a flow',
         description:
           '(invitekit) Only the keys given change: a template field given replaces the one stored, and ' +
-          '`null` clears it. `type` never changes.',
+          '`null` clears it (`notify_emails: null` empties the list). `type` never changes.',
         tags,
         params: FlowParams,
         body: UpdateBody,
@@ -93,8 +95,8 @@ export async function flowsRoutes(app: FastifyInstance, deps: Deps): Promise<voi
         operationId: 'deleteFlow',
         summary: 'Delete a flow',
         description:
-          '(invitekit) New invites can no longer name it; invites it already rendered keep their pages ' +
-          'and re-sends.',
+          '(invitekit) New invites can no longer name it, and a Shareable URL no longer opens; invites it ' +
+          'already rendered keep their pages and re-sends.',
         tags,
         params: FlowParams,
         response: { 204: Type.Null({ description: 'Deleted.' }), ...errorResponses },

@@ -10,7 +10,8 @@ import type { RenderContext } from '../templates/render.ts';
 import { findTemplate } from '../templates/templates.repo.ts';
 import type { InviteTemplateRequest } from '../templates/templates.schema.ts';
 
-type RenderedInvite = Pick<
+/** What an invite renders from; a page branded from a flow alone passes an empty invite of it. */
+export type RenderedInvite = Pick<
   InvitesTable,
   | 'client_id'
   | 'id'
@@ -24,7 +25,7 @@ type RenderedInvite = Pick<
 /**
  * What an invite's messages and pages are rendered from, field by field: its override, its
  * legacy template, the Email/SMS template that rendered it (as it is now, even if deleted
- * since), the client's invite settings, then the built-in copy.
+ * since), the client's invite settings, then the built-in copy in the flow's language.
  */
 export async function renderContextFor(
   db: Db,
@@ -50,5 +51,6 @@ export async function renderContextFor(
     template: template ? parseJson<InviteTemplateRequest>(template.data) : null,
     flow: flow ? flowTemplateOf(flow) : null,
     settings: { company_name: settings.company_name, sender: settings.sender, brand: settings.brand },
+    language: flow?.language ?? 'en',
   };
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { newId, parseUuid } from '../lib/ids.ts';
+import { copyFor } from '../templates/copy/index.ts';
+import type { Branding } from './branding.ts';
 import { brand, field, formToken, requireCsrf, type ScopeOf, seeOther, sendPage } from './link.http.ts';
 import { submitResponseForm, uploadDocument } from './link.service.ts';
 import {
@@ -16,10 +18,13 @@ import { countUpload, fullProblem, uploadRoom, uploadsClosed } from './upload-li
 
 type Req = { Params: Record<string, string>; Querystring: Record<string, string>; Body: unknown };
 
-const UPLOAD_ERRORS: Record<string, string> = {
-  missing: 'Choose a file to upload.',
-  too_large: `That file is too large. Choose one under ${MAX_UPLOAD_MB} MB.`,
-};
+/** The alert a redirect back to the upload form names in `?error=`. */
+function uploadError(b: Branding, error: string | undefined): string | null {
+  const copy = copyFor(b.language).upload;
+  if (error === 'missing') return copy.missing;
+  if (error === 'too_large') return copy.tooLarge(MAX_UPLOAD_MB);
+  return null;
+}
 
 /** Answers are short text; anything longer is cut rather than refused. */
 const answer = (body: unknown, name: string) => field(body, name).trim().slice(0, 200);
@@ -33,11 +38,12 @@ export function alternativeRoutes(app: FastifyInstance, deps: Deps, p: string, s
     const room = await uploadRoom(deps, scope);
     const full = fullProblem(room);
     if (full) throw new PageError(full, scope.invite);
-    const page = uploadPage(await brand(deps, scope), {
+    const b = await brand(deps, scope);
+    const page = uploadPage(b, {
       action: href(scope, '/upload'),
       csrf: await formToken(deps, scope, req, reply),
       submission: newId(),
-      error: UPLOAD_ERRORS[req.query.error ?? ''] ?? null,
+      error: uploadError(b, req.query.error),
       back: href(scope, '/items'),
       room,
     });
@@ -92,11 +98,12 @@ export function alternativeRoutes(app: FastifyInstance, deps: Deps, p: string, s
 
   app.get<Req>(`${p}/form`, async (req, reply) => {
     const scope = await scopeOf(req);
-    const page = responseFormPage(await brand(deps, scope), {
+    const b = await brand(deps, scope);
+    const page = responseFormPage(b, {
       action: href(scope, '/form'),
       csrf: await formToken(deps, scope, req, reply),
       submission: newId(),
-      error: req.query.error === 'employer' ? 'Enter the name of your employer.' : null,
+      error: req.query.error === 'employer' ? copyFor(b.language).form.missingEmployer : null,
       back: href(scope, '/items'),
     });
     return sendPage(reply, page);

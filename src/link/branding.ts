@@ -1,10 +1,19 @@
 import type { Db } from '../db/client.ts';
-import type { InvitesTable } from '../db/tables.ts';
-import { renderContextFor } from '../invites/invite-render.ts';
-import { brandColor, brandLogo, companyOf, pick, placeholders } from '../templates/render.ts';
+import { type RenderedInvite, renderContextFor } from '../invites/invite-render.ts';
+import { copyFor, type Language } from '../templates/copy/index.ts';
+import {
+  brandColor,
+  brandLogo,
+  companyOf,
+  pick,
+  placeholders,
+  type RenderContext,
+} from '../templates/render.ts';
 
 /** Everything customer-chosen that the recipient's pages show, with placeholders filled in. Not yet escaped. */
 export interface Branding {
+  /** The language of the built-in texts on every page: the rendering flow's, else English. */
+  language: Language;
   /** The inviting company; null when nothing names one (the built-in texts then do without). */
   company: string | null;
   color: string;
@@ -35,19 +44,21 @@ export function textOn(color: string): string {
   return contrast(l, 1) >= contrast(l, luminance('#111827')) ? '#ffffff' : '#111827';
 }
 
-const stepsFor = (named: boolean) => [
-  'Find your employer or payroll provider.',
-  'Log in with the username and password you use there.',
-  named
-    ? 'Your income and employment details are shared with [Company].'
-    : 'Your income and employment details are shared with whoever invited you.',
-];
-
-/** The invite's landing and success page text: its override, else its legacy template, else defaults. */
-export async function brandingFor(db: Db, invite: InvitesTable | null, publicUrl: string): Promise<Branding> {
-  const ctx = invite
+/**
+ * The invite's landing and success page text: its override, else its legacy template, else its
+ * flow's, else the built-in copy in the flow's language. A page shown before any invite exists
+ * passes an empty invite naming the flow in `rendered_flow_id`.
+ */
+export async function brandingFor(
+  db: Db,
+  invite: RenderedInvite | null,
+  publicUrl: string,
+): Promise<Branding> {
+  const ctx: RenderContext = invite
     ? await renderContextFor(db, invite, publicUrl)
     : { firstName: '', lastName: '', url: '', override: null, template: null };
+  const language = ctx.language ?? 'en';
+  const copy = copyFor(language);
   const sub = placeholders(ctx);
   const named = companyOf(ctx) !== undefined;
   const o = ctx.override;
@@ -78,32 +89,24 @@ export async function brandingFor(db: Db, invite: InvitesTable | null, publicUrl
   }
   const logo = brandLogo(ctx);
   return {
+    language,
     company: named ? sub('[Company]', 'line') : null,
     color,
     onColor: textOn(color),
     logo: logo && HTTP_URL.test(logo) ? logo : null,
     landing: {
-      header: sub(pick(lp?.header, t?.page_heading, flp?.header) ?? 'Connect your payroll account', 'copy'),
+      header: sub(pick(lp?.header, t?.page_heading, flp?.header) ?? copy.landing.header, 'copy'),
       subheader: sub(
-        pick(lp?.subheader, t?.page_description, flp?.subheader) ??
-          (named
-            ? '[Company] has asked you to connect your payroll account. It takes a few minutes.'
-            : 'You have been asked to connect your payroll account. It takes a few minutes.'),
+        pick(lp?.subheader, t?.page_description, flp?.subheader) ?? copy.landing.subheader(named),
         'copy',
       ),
-      steps: (steps.length > 0 ? steps : stepsFor(named)).map((s) => sub(s, 'copy')),
-      button: sub(pick(t?.page_button) ?? 'Connect your account', 'line'),
+      steps: (steps.length > 0 ? steps : copy.landing.steps(named)).map((s) => sub(s, 'copy')),
+      button: sub(pick(t?.page_button) ?? copy.landing.button, 'line'),
     },
     success: {
-      header: sub(
-        pick(sp?.header, pc?.page_success_heading, fsp?.header) ?? 'Your account is connected',
-        'copy',
-      ),
+      header: sub(pick(sp?.header, pc?.page_success_heading, fsp?.header) ?? copy.success.header, 'copy'),
       subheader: sub(
-        pick(sp?.subheader, pc?.page_success_description, fsp?.subheader) ??
-          (named
-            ? "You're all set: [Company] can now see the details it asked for. You can close this page."
-            : "You're all set: the details you were asked for are shared. You can close this page."),
+        pick(sp?.subheader, pc?.page_success_description, fsp?.subheader) ?? copy.success.subheader(named),
         'copy',
       ),
       button,

@@ -6,8 +6,10 @@ import type { Deps } from '../deps.ts';
 import { statusOf } from '../errors.ts';
 import { BUSY_RETRY_AFTER, databaseFault } from '../http/error-handler.ts';
 import { PAGE_HEADERS } from '../http/security.ts';
+import { parseUuid } from '../lib/ids.ts';
+import { copyFor } from '../templates/copy/index.ts';
 import { alternativeRoutes } from './alternatives.routes.ts';
-import { brandingFor } from './branding.ts';
+import { type Branding, brandingFor } from './branding.ts';
 import {
   brand,
   doors,
@@ -18,6 +20,7 @@ import {
   seeOther,
   sendPage,
 } from './link.http.ts';
+import { findInviteById } from './link.repo.ts';
 import {
   accountOf,
   enterLink,
@@ -37,8 +40,8 @@ import { type FlowScope, href, PageError, type PageProblem } from './scope.ts';
 
 type Req = { Params: Record<string, string>; Querystring: Record<string, string>; Body: unknown };
 
-const others = (scope: FlowScope) =>
-  otherOptions({ upload: href(scope, '/upload'), form: href(scope, '/form') });
+const others = (b: Branding, scope: FlowScope) =>
+  otherOptions(b, { upload: href(scope, '/upload'), form: href(scope, '/form') });
 
 function flowRoutes(app: FastifyInstance, deps: Deps, p: string, scopeOf: ScopeOf): void {
   app.get<Req>(p, async (req, reply) => {
@@ -66,7 +69,8 @@ function flowRoutes(app: FastifyInstance, deps: Deps, p: string, scopeOf: ScopeO
     if (all.length === 1 && only) return reply.redirect(href(scope, `/items/${only.id}`));
     const query = String(req.query.q ?? '').slice(0, 100);
     const items = searchItems(all, query);
-    const page = itemsPage(await brand(deps, scope), {
+    const b = await brand(deps, scope);
+    const page = itemsPage(b, {
       items,
       query,
       search: {
@@ -74,7 +78,7 @@ function flowRoutes(app: FastifyInstance, deps: Deps, p: string, scopeOf: ScopeO
         params: scope.userToken ? { user_token: scope.userToken } : {},
       },
       itemHref: (i) => href(scope, `/items/${i.id}`),
-      others: others(scope),
+      others: others(b, scope),
     });
     return sendPage(reply, page);
   });
@@ -82,16 +86,14 @@ function flowRoutes(app: FastifyInstance, deps: Deps, p: string, scopeOf: ScopeO
   app.get<Req>(`${p}/items/:itemId`, async (req, reply) => {
     const scope = await scopeOf(req);
     const item = offeredItem(scope, req.params.itemId ?? '');
-    const page = loginPage(await brand(deps, scope), {
+    const b = await brand(deps, scope);
+    const page = loginPage(b, {
       item,
       action: href(scope, `/items/${item.id}/login`),
       csrf: await formToken(deps, scope, req, reply),
-      error:
-        req.query.error === 'credentials'
-          ? 'That username and password didn’t work. Check them and try again.'
-          : null,
+      error: req.query.error === 'credentials' ? copyFor(b.language).login.wrongCredentials : null,
       back: offeredItems(scope).length > 1 ? href(scope, '/items') : null,
-      others: others(scope),
+      others: others(b, scope),
     });
     return sendPage(reply, page);
   });
@@ -117,11 +119,12 @@ function flowRoutes(app: FastifyInstance, deps: Deps, p: string, scopeOf: ScopeO
     const account = await accountOf(deps, scope, req.params.accountId ?? '');
     if (account.status === 'connected') return reply.redirect(href(scope, '/success'));
     if (account.status !== 'connecting') return reply.redirect(href(scope, `/items/${account.item_id}`));
-    const page = verifyPage(await brand(deps, scope), {
+    const b = await brand(deps, scope);
+    const page = verifyPage(b, {
       item: offeredItem(scope, account.item_id),
       action: href(scope, `/accounts/${account.id}/verify`),
       csrf: await formToken(deps, scope, req, reply),
-      error: req.query.error === 'code' ? 'That code didn’t match. Check it and try again.' : null,
+      error: req.query.error === 'code' ? copyFor(b.language).verify.wrongCode : null,
     });
     return sendPage(reply, page);
   });
@@ -143,6 +146,15 @@ function flowRoutes(app: FastifyInstance, deps: Deps, p: string, scopeOf: ScopeO
   });
 
   alternativeRoutes(app, deps, p, scopeOf);
+}
+
+/**
+ * The invite a failed request's path names, so that its page is in the invite's language; none
+ * when it names none, or when finding it fails too.
+ */
+async function inviteOfPath(deps: Deps, params: unknown) {
+  const id = parseUuid((params as { inviteId?: unknown } | undefined)?.inviteId);
+  return id ? ((await findInviteById(deps.db, id).catch(() => undefined)) ?? null) : null;
 }
 
 /** The recipient's side: the landing page an invite URL opens and the Link emulator behind it. */
@@ -167,7 +179,8 @@ export async function linkRoutes(app: FastifyInstance, deps: Deps): Promise<void
       problem = 'too_large';
     } else if (err.statusCode !== undefined && err.statusCode < statusOf('internal')) problem = 'bad_request';
     else req.log.error({ err }, 'unhandled error');
-    const invite = err instanceof PageError ? err.invite : null;
+    const invite =
+      err instanceof PageError ? err.invite : fault ? null : await inviteOfPath(deps, req.params);
     const page = messagePage(
       problem,
       invite ? await brandingFor(deps.db, invite, deps.config.PUBLIC_URL) : null,

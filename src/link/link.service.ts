@@ -33,7 +33,8 @@ export function offeredItems(scope: FlowScope): Item[] {
 /** An Item the flow offers, or a 404 page. */
 export function offeredItem(scope: FlowScope, itemId: string): Item {
   const item = itemById(itemId);
-  if (!item || !offeredItems(scope).some((i) => i.id === item.id)) throw new PageError('not_found');
+  if (!item || !offeredItems(scope).some((i) => i.id === item.id))
+    throw new PageError('not_found', scope.invite);
   return item;
 }
 
@@ -144,7 +145,7 @@ export async function submitCredentials(
 export async function accountOf(deps: Deps, scope: FlowScope, rawId: string) {
   const id = parseUuid(rawId);
   const account = id ? await accounts.findAccount(deps.db, scope.clientId, id) : undefined;
-  if (!account || account.user_id !== scope.userId) throw new PageError('not_found');
+  if (!account || account.user_id !== scope.userId) throw new PageError('not_found', scope.invite);
   return account;
 }
 

@@ -36,6 +36,8 @@ async function itemsOf(deps: Pick<Deps, 'db'>, invite: InvitesTable | null): Pro
 export type PageProblem =
   | 'not_found'
   | 'expired'
+  /** A link turned off on purpose: nothing is wrong and nothing is asked of the visitor. */
+  | 'inactive'
   | 'unauthorized'
   | 'forbidden'
   | 'bad_request'

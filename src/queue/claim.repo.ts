@@ -4,6 +4,8 @@ import type { JobLane, JobsTable } from '../db/tables.ts';
 
 /** When a claim made now ends: per kind where a kind needs longer, else the default. */
 export interface LeaseUntil {
+  /** The server's time of the claim. */
+  now: string;
   default: string;
   byKind: [kind: string, until: string][];
 }
@@ -68,7 +70,7 @@ export function dueJobsOf(db: Db, lane: JobLane, clientId: string, now: string, 
 async function fairDueJobs(
   trx: Db,
   lane: JobLane,
-  now: string,
+  now: (clientId: string) => string,
   limit: number,
   cursor: ClaimCursor,
 ): Promise<{ client_id: string; id: string }[]> {
@@ -93,7 +95,7 @@ async function fairDueJobs(
   for (const client of clients) {
     if (picked.length >= limit) break;
     const take = Math.min(share, limit - picked.length);
-    const rows = (await dueJobsOf(trx, lane, client, now, take).execute(trx)).rows;
+    const rows = (await dueJobsOf(trx, lane, client, now(client), take).execute(trx)).rows;
     picked.push(...rows);
     if (rows.length === take) full.push(client);
     cursor.client = client;
@@ -102,7 +104,8 @@ async function fairDueJobs(
   for (const client of full) {
     if (picked.length >= limit) break;
     const mine = picked.filter((j) => j.client_id === client).length;
-    const rows = (await dueJobsOf(trx, lane, client, now, mine + limit - picked.length).execute(trx)).rows;
+    const rows = (await dueJobsOf(trx, lane, client, now(client), mine + limit - picked.length).execute(trx))
+      .rows;
     const seen = new Set(picked.map((j) => j.id));
     picked.push(...rows.filter((j) => !seen.has(j.id)).slice(0, limit - picked.length));
   }
@@ -113,20 +116,24 @@ async function fairDueJobs(
  * Takes up to `limit` jobs of `lane` for `workerId`: first those whose lease ran out, then
  * due queued jobs, fairly across clients. Each is held until its kind's time in `lease`,
  * and each claim counts an attempt. Every lookup is an index seek, however many jobs wait.
+ * `clientNow` is a client's time (which sandbox test clocks may move); leases run on the
+ * server's, the same for every client.
  */
 export async function claimDue(
   db: Db,
   workerId: string,
   lane: JobLane,
-  now: string,
+  clientNow: (clientId: string) => string,
   lease: LeaseUntil,
   limit: number,
   cursor: ClaimCursor,
   running: string[],
 ): Promise<JobsTable[]> {
+  const now = lease.now;
   const claim = async (q: Db) => {
     const lapsed = (await lapsedJobs(q, lane, running, now, limit).execute(q)).rows;
-    const due = lapsed.length < limit ? await fairDueJobs(q, lane, now, limit - lapsed.length, cursor) : [];
+    const due =
+      lapsed.length < limit ? await fairDueJobs(q, lane, clientNow, limit - lapsed.length, cursor) : [];
     const ids = [...lapsed, ...due];
     if (ids.length === 0) return [];
     const keys = sql.join(ids.map((j) => sql`(${j.client_id}, ${j.id})`));

@@ -141,3 +141,20 @@ export async function pruneFinishedJobs(db: Db, before: string, batch: number): 
   }
   return deleted;
 }
+
+/**
+ * Whether the client has jobs still to settle by its time `now`: queued and due, or running.
+ * Index `jobs_invite` narrows to the client.
+ */
+export async function hasUnsettledJobs(db: Db, clientId: string, now: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('jobs')
+    .select('id')
+    .where('client_id', '=', clientId)
+    .where((eb) =>
+      eb.or([eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]), eb('status', '=', 'running')]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

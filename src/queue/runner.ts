@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
 import { Value } from '@sinclair/typebox/value';
+import { clockOffsets } from '../db/sandbox-clocks.repo.ts';
 import type { JobLane, JobsTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
+import { inClientTime } from '../lib/client-time.ts';
 import { newId } from '../lib/ids.ts';
 import { type ClaimCursor, claimDue, type LeaseUntil, renewLeases } from './claim.repo.ts';
 import {
@@ -132,14 +134,14 @@ export class Worker {
   private readonly renew = (): void => {
     const running = this.runningIds();
     if (running.length === 0) return;
-    renewLeases(this.deps.db, this.id, this.leaseUntil(this.deps.clock.now()), running).catch((err) =>
+    renewLeases(this.deps.db, this.id, this.leaseUntil(this.deps.clock.real()), running).catch((err) =>
       this.deps.log.warn({ err }, 'worker could not renew its leases'),
     );
   };
 
   /** Finished jobs older than the retention leave the table, a bounded number of batches at a time. */
   private readonly prune = (): void => {
-    const before = new Date(this.deps.clock.now().getTime() - FINISHED_RETENTION_MS).toISOString();
+    const before = new Date(this.deps.clock.real().getTime() - FINISHED_RETENTION_MS).toISOString();
     const pass = async () => {
       for (let i = 0; i < PRUNE_BATCHES; i++) {
         if ((await pruneFinishedJobs(this.deps.db, before, PRUNE_BATCH)) < PRUNE_BATCH) return;
@@ -162,7 +164,7 @@ export class Worker {
     else if (claimed === 0) {
       const next = await nextDueAt(this.deps.db, lane.name).catch(() => null);
       if (next)
-        delay = Math.max(0, Math.min(delay, new Date(next).getTime() - this.deps.clock.now().getTime()));
+        delay = Math.max(0, Math.min(delay, new Date(next).getTime() - this.deps.clock.real().getTime()));
     }
     lane.timer = setTimeout(() => this.wakeLane(lane), delay);
   }
@@ -170,13 +172,16 @@ export class Worker {
   private async claimAndRun(lane: Lane): Promise<number> {
     const free = lane.concurrency - lane.inFlight.size;
     if (free <= 0) return 0;
-    const now = this.deps.clock.now();
-    const at = now.toISOString();
+    const now = this.deps.clock.real();
+    // Sandbox test clocks: a client whose clock was moved has its jobs fall due by its own time.
+    const offsets = this.deps.config.SANDBOX ? await clockOffsets(this.deps.db) : new Map<string, number>();
+    const clientNow = (clientId: string) =>
+      new Date(now.getTime() + (offsets.get(clientId) ?? 0)).toISOString();
     const jobs = await claimDue(
       this.deps.db,
       this.id,
       lane.name,
-      at,
+      clientNow,
       this.leaseUntil(now),
       free,
       lane.cursor,
@@ -185,7 +190,8 @@ export class Worker {
     for (const job of jobs) {
       // A run that cannot even settle (the database gone, a full disk) is logged; its lease
       // lapses and the job runs again.
-      const p = this.run(job)
+      const time = { clientId: job.client_id, offsetMs: offsets.get(job.client_id) ?? 0 };
+      const p = inClientTime(time, () => this.run(job))
         .catch((err) => this.deps.log.error({ err, job: job.id, kind: job.kind }, 'job could not be settled'))
         .finally(() => {
           lane.inFlight.delete(job.id);
@@ -204,7 +210,7 @@ export class Worker {
       const ms = jobType(kind).leaseMs?.(this.deps.config) ?? 0;
       if (ms > this.leaseMs) byKind.push([kind, at(ms)]);
     }
-    return { default: at(this.leaseMs), byKind };
+    return { now: now.toISOString(), default: at(this.leaseMs), byKind };
   }
 
   private async run(row: JobsTable): Promise<void> {

@@ -138,7 +138,11 @@ async function problemsOf(
     addFieldError(errors, ['reminders', 'send_window', 'end'], 'Ensure the window ends after it starts.');
   }
   const flowId = change.default_flow_id;
-  if (typeof flowId === 'string' && !(await findFlow(db, clientId, flowId, { includeDeleted: false }))) {
+  // Only an Email/SMS template renders sends: a Shareable URL is as unknown here as a missing flow.
+  if (
+    typeof flowId === 'string' &&
+    (await findFlow(db, clientId, flowId, { includeDeleted: false }))?.type !== 'email_sms_template'
+  ) {
     addFieldError(errors, ['default_flow_id'], `Invalid pk "${flowId}" - object does not exist.`);
   }
   return errors;

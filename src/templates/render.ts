@@ -1,4 +1,5 @@
 import { escapeHtml } from '../lib/html.ts';
+import { copyFor, type Language } from './copy/index.ts';
 import type { OverrideInviteTemplate } from './override.schema.ts';
 import { clip, fillPlaceholders, fillText, type PlaceholderValues, type TextLimit } from './placeholders.ts';
 import type { InviteTemplateRequest } from './templates.schema.ts';
@@ -23,6 +24,10 @@ export interface RenderContext {
   template: InviteTemplateRequest | null;
   flow?: OverrideInviteTemplate | null;
   settings?: RenderSettings | null;
+  /** The language of the built-in copy: the rendering flow's; English without one. */
+  language?: Language;
+  /** A reminder says so in its subject, and in the built-in body and SMS. */
+  purpose?: 'invite' | 'reminder';
 }
 
 export interface RenderedEmail {
@@ -30,6 +35,8 @@ export interface RenderedEmail {
   text: string;
   html: string;
   replyTo: string | null;
+  /** Who the email comes from, by name (the signature); null: the configured From as it is. */
+  sender: string | null;
 }
 
 export const DEFAULT_COLOR = '#1A56DB';
@@ -49,7 +56,7 @@ export function companyOf(ctx: RenderContext): string | undefined {
 
 /** What each placeholder stands for: override, then legacy template, then defaults. */
 function placeholderValues(ctx: RenderContext): PlaceholderValues {
-  const company = companyOf(ctx) ?? 'Our team';
+  const company = companyOf(ctx) ?? copyFor(ctx.language).ourTeam;
   const templateSender = ctx.template?.sender;
   const sender =
     ctx.override?.email?.sender ??
@@ -79,20 +86,19 @@ export function renderEmail(ctx: RenderContext): RenderedEmail {
   const t = ctx.template;
   const f = ctx.flow?.email;
   const named = companyOf(ctx) !== undefined;
+  const copy = copyFor(ctx.language).email;
+  const reminder = ctx.purpose === 'reminder';
   const subject = sub(
-    pick(o?.subject, t?.subject, f?.subject) ??
-      (named ? '[Company] invites you to connect your payroll account' : 'Connect your payroll account'),
+    (reminder ? copy.reminderPrefix : '') + (pick(o?.subject, t?.subject, f?.subject) ?? copy.subject(named)),
     'subject',
   );
-  const header = sub(pick(o?.header, t?.header, f?.header) ?? 'Connect your payroll account', 'copy');
+  const header = sub(pick(o?.header, t?.header, f?.header) ?? copy.header, 'copy');
   const body = sub(
     pick(o?.subheader, t?.email_body, f?.subheader) ??
-      (named
-        ? 'Hi [Name], [Company] has asked you to connect your payroll account. It takes a few minutes.'
-        : 'Hi [Name], you have been asked to connect your payroll account. It takes a few minutes.'),
+      (reminder ? copy.reminderBody(named) : copy.body(named)),
     'body',
   );
-  const button = sub(pick(t?.button) ?? 'Connect your account', 'line');
+  const button = sub(pick(t?.button) ?? copy.button, 'line');
   // No signature at all rather than a made-up one.
   const signed = pick(o?.sender, t?.sender, f?.sender, ctx.settings?.sender) ?? (named ? '[Company]' : '');
   const sender = signed ? sub(signed, 'line') : '';
@@ -134,7 +140,7 @@ export function renderEmail(ctx: RenderContext): RenderedEmail {
         }${r.text === undefined ? '' : e(r.text)}</td></tr>`,
     )
     .join('');
-  const html = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${e(subject)}</title></head>
+  const html = `<!doctype html><html lang="${e(ctx.language ?? 'en')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${e(subject)}</title></head>
 <body style="margin:0;padding:0;background:#f3f4f6"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f3f4f6"><tr><td align="center" style="padding:24px 12px;overflow-wrap:anywhere;word-break:break-word">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border-radius:8px;border-top:4px solid ${e(color)}">
 <tr><td style="padding:32px 32px 8px">${logo ? `<img src="${e(logo)}" alt="" width="48" height="48" style="display:block;border-radius:24px;margin-bottom:16px">` : ''}
@@ -145,7 +151,7 @@ ${rowHtml ? `<tr><td style="padding:8px 32px"><table role="presentation" width="
 ${sender ? `<p style="margin:24px 0 0;font:13px/18px Arial,sans-serif;color:#6b7280">${e(sender)}</p>` : ''}</td></tr>
 </table></td></tr></table></body></html>`;
 
-  return { subject, text, html, replyTo: t?.reply_to ?? null };
+  return { subject, text, html, replyTo: t?.reply_to ?? null, sender: sender || null };
 }
 
 type EmailLayer = NonNullable<OverrideInviteTemplate['email']>;
@@ -193,12 +199,11 @@ function hasLink(text: string, url: string): boolean {
 }
 
 export function renderSms(ctx: RenderContext): string {
+  const copy = copyFor(ctx.language).sms;
+  const builtIn = ctx.purpose === 'reminder' ? copy.reminder : copy.invite;
   const raw =
     pick(ctx.override?.sms_text, ctx.template?.sms_body, ctx.flow?.sms_text) ??
-    // One GSM-7 segment with a 40-character link and a company name of up to 45 characters.
-    (companyOf(ctx) === undefined
-      ? 'Connect your payroll account here: [Link] Reply STOP to opt out.'
-      : '[Company]: connect your payroll account here: [Link] Reply STOP to opt out.');
+    builtIn(companyOf(ctx) !== undefined);
   const text = fillPlaceholders(raw, placeholderValues(ctx), SMS_MAX);
   if (text.length <= SMS_MAX && hasLink(text, ctx.url)) return text;
   // The message is useless without its link, so add it when the customer's text leaves it out,

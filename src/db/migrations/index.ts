@@ -10,6 +10,8 @@ import * as m0009 from './0009_documents_by_user.ts';
 import * as m0010 from './0010_flows.ts';
 import * as m0011 from './0011_invite_expiry.ts';
 import * as m0012 from './0012_reminders.ts';
+import * as m0013 from './0013_shareable.ts';
+import * as m0014 from './0014_sandbox_clocks.ts';
 
 /** Every migration, in order. New ones are appended, never edited once released. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +26,8 @@ const migrations: Record<string, Migration> = {
   '0010_flows': m0010,
   '0011_invite_expiry': m0011,
   '0012_reminders': m0012,
+  '0013_shareable': m0013,
+  '0014_sandbox_clocks': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,5 @@
 import { escapeHtml as e } from '../../lib/html.ts';
+import { copyFor } from '../../templates/copy/index.ts';
 import type { Branding } from '../branding.ts';
 import { hidden, layout } from './layout.ts';
 
@@ -10,7 +11,7 @@ export function landingPage(brand: Branding, form: { action: string; csrf: strin
     title: l.header,
     brand,
     body: `<h1>${e(l.header)}</h1><p class="lead">${e(l.subheader)}</p>
-<h2>How it works</h2><ol class="steps">${steps}</ol>
+<h2>${e(copyFor(brand.language).landing.howItWorks)}</h2><ol class="steps">${steps}</ol>
 <form method="post" action="${e(form.action)}">${hidden('_csrf', form.csrf)}
 <button class="btn" type="submit">${e(l.button)}</button></form>`,
   });

@@ -1,4 +1,5 @@
 import { escapeHtml as e } from '../../lib/html.ts';
+import { copyFor } from '../../templates/copy/index.ts';
 import { DEFAULT_COLOR } from '../../templates/render.ts';
 import type { Branding } from '../branding.ts';
 
@@ -48,15 +49,17 @@ export interface Shell {
 
 /** A whole page. `body` is already escaped HTML. */
 export function layout({ title, brand, body }: Shell): string {
+  const language = brand?.language ?? 'en';
+  const copy = copyFor(language).layout;
   const vars = `:root{--brand:${brand?.color ?? DEFAULT_COLOR};--on-brand:${brand?.onColor ?? '#ffffff'}}`;
   const logo = brand?.logo
-    ? `<img class="logo" src="${e(brand.logo)}" alt="${e(brand.company ?? 'Company')} logo">`
+    ? `<img class="logo" src="${e(brand.logo)}" alt="${e(copy.logoAlt(brand.company))}">`
     : '';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
+  return `<!doctype html><html lang="${e(language)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer">
 <title>${e(title)}</title><style>${vars}${STYLE}</style></head>
 <body><div class="bar"></div><main><div class="card">${logo}${body}</div>
-<footer>Secured by invitekit Link</footer></main></body></html>`;
+<footer>${e(copy.footer)}</footer></main></body></html>`;
 }
 
 export const hidden = (name: string, value: string) =>

@@ -1,5 +1,6 @@
 import type { Item } from '../../accounts/items.ts';
 import { escapeHtml as e } from '../../lib/html.ts';
+import { copyFor } from '../../templates/copy/index.ts';
 import type { Branding } from '../branding.ts';
 import { alert, hidden, layout } from './layout.ts';
 
@@ -12,23 +13,25 @@ export interface LoginView {
   others: string;
 }
 
+/** Escaped text with its `quoted` parts shown as code. */
+const withCode = (text: string) => e(text).replace(/`([^`]*)`/g, '<code>$1</code>');
+
 /** The Item's login form. */
 export function loginPage(brand: Branding, v: LoginView): string {
+  const copy = copyFor(brand.language).login;
   return layout({
-    title: `Log in to ${v.item.name}`,
+    title: copy.title(v.item.name),
     brand,
-    body: `<h1>Log in to ${e(v.item.name)}</h1>${alert(v.error)}
-<p class="lead">Use the username and password you use at ${e(v.item.name)}.</p>
+    body: `<h1>${e(copy.title(v.item.name))}</h1>${alert(v.error)}
+<p class="lead">${e(copy.lead(v.item.name))}</p>
 <form method="post" action="${e(v.action)}">${hidden('_csrf', v.csrf)}
-<label for="username">Username</label>
+<label for="username">${e(copy.username)}</label>
 <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required>
-<label for="password">Password</label>
+<label for="password">${e(copy.password)}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
-<button class="btn" type="submit">Connect</button></form>
-<details><summary>Sandbox credentials</summary><p class="hint">Username <code>test_1</code>, <code>test_2</code>
-or <code>test_3</code>, password <code>passgood</code>; then the verification code <code>8081</code>,
-<code>8082</code> or <code>8083</code>.</p></details>
-${v.back ? `<p class="muted back"><a href="${e(v.back)}">Choose a different employer</a></p>` : ''}${v.others}`,
+<button class="btn" type="submit">${e(copy.button)}</button></form>
+<details><summary>${e(copy.sandboxSummary)}</summary><p class="hint">${withCode(copy.sandboxHint)}</p></details>
+${v.back ? `<p class="muted back"><a href="${e(v.back)}">${e(copy.back)}</a></p>` : ''}${v.others}`,
   });
 }
 
@@ -41,14 +44,15 @@ export interface VerifyView {
 
 /** The verification code step after the credentials were accepted. */
 export function verifyPage(brand: Branding, v: VerifyView): string {
+  const copy = copyFor(brand.language).verify;
   return layout({
-    title: 'Enter your verification code',
+    title: copy.title,
     brand,
-    body: `<h1>Enter your verification code</h1>${alert(v.error)}
-<p class="lead">${e(v.item.name)} sent you a code to confirm it's you.</p>
+    body: `<h1>${e(copy.title)}</h1>${alert(v.error)}
+<p class="lead">${e(copy.lead(v.item.name))}</p>
 <form method="post" action="${e(v.action)}">${hidden('_csrf', v.csrf)}
-<label for="code">Verification code</label>
+<label for="code">${e(copy.label)}</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required>
-<button class="btn" type="submit">Verify</button></form>`,
+<button class="btn" type="submit">${e(copy.button)}</button></form>`,
   });
 }

@@ -1,4 +1,5 @@
 import { escapeHtml as e } from '../../lib/html.ts';
+import { copyFor } from '../../templates/copy/index.ts';
 import type { Branding } from '../branding.ts';
 import { layout } from './layout.ts';
 
@@ -13,7 +14,7 @@ export function successPage(brand: Branding, links: { connectAnother: string }):
   const another =
     button && button.url === null
       ? ''
-      : `<a class="btn${primary ? ' secondary' : ''}" href="${e(links.connectAnother)}">Connect another account</a>`;
+      : `<a class="btn${primary ? ' secondary' : ''}" href="${e(links.connectAnother)}">${e(copyFor(brand.language).success.connectAnother)}</a>`;
   return layout({
     title: s.header,
     brand,
