@@ -22,6 +22,7 @@ import { eventsRoutes } from './invites/invite-events.routes.ts';
 import { InviteEvent } from './invites/invite-events.schema.ts';
 import { invitesRoutes } from './invites/invites.routes.ts';
 import { InviteDelivery, InviteObject } from './invites/invites.schema.ts';
+import { enterPageClientTime } from './link/client-time.ts';
 import { linkRoutes } from './link/link.routes.ts';
 import { shareableRoutes } from './link/shareable.routes.ts';
 import { outboxRoutes } from './outbox/outbox.routes.ts';
@@ -124,6 +125,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   // The recipient's pages: open to anyone holding an invite URL, a Shareable URL or a user token,
   // never Basic auth. Shareable URLs share the pages' parsers, headers and message pages.
   await app.register(async (i) => {
+    if (deps.config.SANDBOX) i.addHook('preValidation', enterPageClientTime(deps));
     await linkRoutes(i, deps);
     await shareableRoutes(i, deps);
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Credentials, inviteBody, startTestApp, type TestApp } from './helpers/app.ts';
+import { recipient } from './helpers/link.ts';
 
 // Written as an integrator's CI job would be: HTTP only, no HTML, the worker running as under
 // `npm start`.
@@ -25,6 +26,15 @@ async function captured(auth: Credentials, inviteId: string, count: number) {
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error('messages not captured');
+}
+
+async function waitForNotice(auth: Credentials, to: string) {
+  for (let i = 0; i < 200; i++) {
+    const res = await call(auth, 'GET', `/outbox/messages?to=${encodeURIComponent(to)}`);
+    if (res.body.results.length > 0) return res.body.results[0];
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('no notice captured');
 }
 
 describe('the sandbox helpers', () => {
@@ -73,7 +83,14 @@ describe('the sandbox helpers', () => {
 
   it('complete by document, fail a login, and refuse what the pages refuse', async () => {
     const auth = await t.newKey();
-    const a = (await call(auth, 'POST', '/v2/invites', inviteBody())).body;
+    const a = (
+      await call(
+        auth,
+        'POST',
+        '/v2/invites',
+        inviteBody({ override_invite_template: { email: { reply_to: ['team@example.com'] } } }),
+      )
+    ).body;
     const attempted = await call(auth, 'POST', `/v2/sandbox/invites/${a.id}/simulate`, { action: 'attempt' });
     expect(attempted.body.status).toBe('attempted');
     const done = await call(auth, 'POST', `/v2/sandbox/invites/${a.id}/simulate`, {
@@ -81,6 +98,12 @@ describe('the sandbox helpers', () => {
       via: 'document',
     });
     expect(done.body.status).toBe('completed');
+    // The team's notice says what the person did, and when, in words.
+    const notice = await waitForNotice(auth, 'team@example.com');
+    expect(notice.subject).toBe('Sarah Longfield completed your invite');
+    expect(notice.text).toContain(
+      'Sarah Longfield uploaded a document (paystub.pdf) on Thursday, January 15, 2026 at',
+    );
 
     const b = (await call(auth, 'POST', '/v2/invites', inviteBody())).body;
     await call(auth, 'POST', `/v2/invites/${b.id}/revoke`);
@@ -169,6 +192,12 @@ describe('the sandbox helpers', () => {
     expect((await call(other, 'GET', '/v2/sandbox/clock')).body.now).toBe(start);
     const theirs = (await call(other, 'POST', '/v2/invites', inviteBody())).body;
     expect(theirs.created_at).toBe(start);
+
+    // What the recipient does on the pages is recorded on the client's clock too.
+    await recipient(t).entered(later);
+    const entered = (await call(auth, 'GET', `/v2/invites/${later.id}`)).body;
+    expect(entered.status).toBe('initiated');
+    expect(entered.updated_at).toBe(later.created_at);
 
     for (const seconds of [0, -5]) {
       const refused = await call(auth, 'POST', '/v2/sandbox/clock', { advance_seconds: seconds });
