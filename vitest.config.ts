@@ -45,6 +45,7 @@ export default defineConfig({
             'test/flows.precedence.e2e.test.ts',
             'test/flows.spanish.e2e.test.ts',
             'test/flows.shareable.e2e.test.ts',
+            'test/outbox.e2e.test.ts',
             'test/fuzz.api.test.ts',
             'test/fuzz.pages.test.ts',
           ],

@@ -125,6 +125,10 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   // The recipient's pages: open to anyone holding an invite URL, a Shareable URL or a user token,
   // never Basic auth. Shareable URLs share the pages' parsers, headers and message pages.
   await app.register(async (i) => {
+    // Pages, not API: they stay out of the OpenAPI document.
+    i.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
     if (deps.config.SANDBOX) i.addHook('preValidation', enterPageClientTime(deps));
     await linkRoutes(i, deps);
     await shareableRoutes(i, deps);
