@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import nodemailer from 'nodemailer';
 import { type Accepted, ChannelError, type EmailChannel, type EmailMessage, fromAddress } from './channel.ts';
 
@@ -31,6 +32,18 @@ function withDefaults(url: string, connections: number): string {
   return u.toString();
 }
 
+/**
+ * An internationalised domain in its ASCII (punycode) form: nodemailer writes headers that
+ * way but would hand the envelope's RCPT TO over in UTF-8, which a relay without SMTPUTF8
+ * refuses.
+ */
+function asciiDomain(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at === -1) return address;
+  const domain = address.slice(at + 1);
+  return `${address.slice(0, at + 1)}${domainToASCII(domain) || domain}`;
+}
+
 /** Email through an SMTP server (smtp:// or smtps:// with credentials in the URL), over a connection pool. */
 export function smtpEmail(url: string, from: string, connections = 5): EmailChannel {
   const transport = nodemailer.createTransport(withDefaults(url, connections));
@@ -41,8 +54,8 @@ export function smtpEmail(url: string, from: string, connections = 5): EmailChan
         const info = await transport.sendMail({
           // nodemailer encodes the name: no sender text can add or break a header.
           from: m.fromName ? { name: m.fromName, address: fromAddress(from) } : from,
-          to: m.to,
-          replyTo: m.replyTo ?? undefined,
+          to: asciiDomain(m.to),
+          replyTo: m.replyTo ? asciiDomain(m.replyTo) : undefined,
           subject: m.subject,
           text: m.text,
           html: m.html,

@@ -46,6 +46,10 @@ function openPostgres(databaseUrl: string, poolSize: number): Db {
   // An idle connection the server drops (restart, failover, idle timeout) is discarded by the
   // pool and replaced on next use; unheard, its error would end the process.
   pool.on('error', () => {});
+  // So is one that breaks while a request holds it: the request's query fails with the error
+  // (a 503) and the pool discards the connection on release, but the connection also emits
+  // the error, and nothing listens while it is checked out.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

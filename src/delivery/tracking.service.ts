@@ -30,6 +30,23 @@ function moveDelivery(
   });
 }
 
+/** Undelivered, as the provider said; a STOP or a hard bounce also suppresses the address. */
+async function markUndelivered(
+  deps: Deps,
+  delivery: DeliveriesTable,
+  said: string,
+  errorCode: string | undefined,
+) {
+  const reason = `${said}${errorCode ? ` (error ${errorCode})` : ''}`;
+  await moveDelivery(deps, delivery, 'undelivered', reason);
+  await suppressIfFinal(
+    deps.db,
+    delivery,
+    { code: errorCode, message: reason },
+    deps.clock.now().toISOString(),
+  );
+}
+
 /** The recipient loaded the email or followed a link carrying the delivery reference. */
 export async function markDeliveryOpened(deps: Deps, deliveryId: string, inviteId?: string): Promise<void> {
   const delivery = await findDeliveryById(deps.db, deliveryId);
@@ -49,14 +66,7 @@ export async function applySmsStatus(
   if (status === 'delivered') {
     await moveDelivery(deps, delivery, 'delivered');
   } else if (status === 'undelivered' || status === 'failed') {
-    const reason = `carrier reported ${status}${errorCode ? ` (error ${errorCode})` : ''}`;
-    await moveDelivery(deps, delivery, 'undelivered', reason);
-    await suppressIfFinal(
-      deps.db,
-      delivery,
-      { code: errorCode, message: reason },
-      deps.clock.now().toISOString(),
-    );
+    await markUndelivered(deps, delivery, `carrier reported ${status}`, errorCode);
   }
 }
 
@@ -79,13 +89,6 @@ export async function reportDeliveryStatus(
     await moveDelivery(deps, delivery, status);
     return delivery.invite_id;
   }
-  const reason = `provider reported undelivered${errorCode ? ` (error ${errorCode})` : ''}`;
-  await moveDelivery(deps, delivery, 'undelivered', reason);
-  await suppressIfFinal(
-    deps.db,
-    delivery,
-    { code: errorCode, message: reason },
-    deps.clock.now().toISOString(),
-  );
+  await markUndelivered(deps, delivery, 'provider reported undelivered', errorCode);
   return delivery.invite_id;
 }

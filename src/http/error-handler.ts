@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isConnectionFailure } from '../db/pg-errors.ts';
 import { DatabaseBusyError, StorageFullError } from '../db/sqlite-errors.ts';
 import { AppError, type ErrorKind, fieldErrorsFromAjv, statusOf } from '../errors.ts';
 
@@ -32,24 +33,30 @@ function fromFastify(error: FastifyError, request: FastifyRequest): AppError | n
 }
 
 /**
- * A lock held by another process is usually gone within seconds; a client that waits about
- * as long as the server did before giving up is likely to get through.
+ * Whether an error (or what it wraps) is the database failing the request: busy (another
+ * process's write lock), out of storage, or out of reach (PostgreSQL stopped or cut off).
  */
-
-/** Whether an error (or what it wraps) is the database refusing a write: busy, or out of storage. */
-export function databaseFault(error: unknown): 'busy' | 'full' | null {
+export function databaseFault(error: unknown): 'busy' | 'full' | 'unreachable' | null {
   for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     if (e instanceof DatabaseBusyError) return 'busy';
     if (e instanceof StorageFullError) return 'full';
+    if (isConnectionFailure(e)) return 'unreachable';
   }
   return null;
 }
 
-/** Seconds a client is asked to wait when the database is busy. */
+/**
+ * Seconds a client is asked to wait when the database is busy. A lock held by another process
+ * is usually gone within seconds; a client that waits about as long as the server did before
+ * giving up is likely to get through.
+ */
 export const BUSY_RETRY_AFTER = '5';
 
+/** Seconds a client is asked to wait while the database is out of reach: a restart or failover takes longer. */
+const UNREACHABLE_RETRY_AFTER = '10';
+
 /**
- * What a database that cannot take the write is, in the contract's terms (logged with its
+ * What a database that cannot take the request is, in the contract's terms (logged with its
  * cause); null when the error is something else. The error may arrive wrapped.
  */
 function fromDatabase(error: unknown, request: FastifyRequest): AppError | null {
@@ -63,6 +70,13 @@ function fromDatabase(error: unknown, request: FastifyRequest): AppError | null 
   if (fault === 'full') {
     request.log.error({ err: error }, 'database storage is full');
     return AppError.detail('insufficient_storage', "The server's storage is full; nothing was saved.");
+  }
+  if (fault === 'unreachable') {
+    // Never a 500: the request was fine, and the same request succeeds once the database is back.
+    request.log.error({ err: error }, 'database unreachable');
+    return AppError.detail('unavailable', 'The service is temporarily unavailable. Try again shortly.', {
+      'Retry-After': UNREACHABLE_RETRY_AFTER,
+    });
   }
   return null;
 }

@@ -80,6 +80,18 @@ export function buildPage<R extends Keyed>(
 const NoFilters = Type.Object({}, { additionalProperties: false });
 
 /**
+ * The cursor a `cursor` parameter gives: the bare cursor, or the whole `next` / `previous`
+ * URL that carries it, as the hosted API's parameter description reads ("The URL returned in
+ * `next` or `previous`"). A cursor never holds `?`; of a URL only its `cursor` counts, not its
+ * host or path, and a URL without one names no page (an invalid cursor).
+ */
+function cursorOf(given: string): string {
+  const query = given.indexOf('?');
+  if (query < 0) return given;
+  return new URLSearchParams(given.slice(query + 1).split('#')[0]).get('cursor') ?? '';
+}
+
+/**
  * The page a list request asks for: the one its cursor names (with the filters the cursor
  * carries, checked against `filtersSchema`), or the first page with `firstFilters()` read
  * from the query.
@@ -88,7 +100,8 @@ export function readPage<F extends object = Record<string, never>>(
   query: { cursor?: string; limit?: number },
   opts: { filtersSchema?: TSchema; firstFilters?: () => F; defaultLimit?: number } = {},
 ): { page: PageRequest; filters: F } {
-  if (query.cursor !== undefined) return decodeCursor<F>(query.cursor, opts.filtersSchema ?? NoFilters);
+  if (query.cursor !== undefined)
+    return decodeCursor<F>(cursorOf(query.cursor), opts.filtersSchema ?? NoFilters);
   return {
     filters: opts.firstFilters?.() ?? ({} as F),
     page: { direction: 'next', key: null, limit: query.limit ?? opts.defaultLimit ?? 10 },

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { evictOldest } from '../lib/bounded.ts';
@@ -46,6 +47,29 @@ export function retryAfterSeconds(counts: repo.WindowCounts, elapsed: number, li
     waitMs = WINDOW_MS - elapsed + intoNext;
   }
   return Math.max(1, Math.ceil(waitMs / 1000));
+}
+
+/**
+ * Counts one more hit in each bucket, in the database so that every process shares one
+ * count. When any bucket is over its per-minute limit it takes the hits back and returns the
+ * seconds to wait; null when the hit may go on.
+ */
+export async function countPerMinute(
+  db: Db,
+  buckets: { bucket: string; limit: number }[],
+  nowMs: number,
+): Promise<number | null> {
+  const w = windowAt(nowMs);
+  const counted: string[] = [];
+  for (const { bucket, limit } of buckets) {
+    const counts = await repo.hit(db, bucket, w.start, w.previous);
+    counted.push(bucket);
+    if (!withinLimit(counts, w.elapsed, limit)) {
+      for (const b of counted) await repo.unhit(db, b, w.start);
+      return retryAfterSeconds({ ...counts, current: counts.current - 1 }, w.elapsed, limit);
+    }
+  }
+  return null;
 }
 
 function throttled(seconds: number): AppError {
@@ -198,9 +222,9 @@ function keyAllowances(deps: Deps, limit: number) {
         a.left += fit;
       }
     } catch (err) {
-      // The database cannot take a count (another process's lock, a full disk): a request
-      // that could still be served must not fail for it. The waiting ones and a chunk more go
-      // through uncounted, so the next requests do not each wait for the lock again.
+      // The database cannot take a count (another process's lock, a full disk, a server out of
+      // reach): a request that could still be served must not fail for it. The waiting ones and a
+      // chunk more go through uncounted, so the next requests do not each wait for it again.
       const fault = databaseFault(err);
       if (fault) {
         deps.log.warn({ err }, 'rate limit not counted: the database cannot take writes');

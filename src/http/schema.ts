@@ -54,6 +54,9 @@ export const FieldErrors = Type.Object(
 export const errorResponses = {
   401: Type.Ref(Detail),
   404: Type.Ref(Detail),
+  503: Type.Ref(Detail, {
+    description: 'The database is busy or out of reach; nothing was done. Retry after `Retry-After` seconds.',
+  }),
 } as const;
 
 export const Limit = Type.Integer({
@@ -65,7 +68,9 @@ export const Limit = Type.Integer({
 
 export const Cursor = Type.String({
   maxLength: 4096,
-  description: 'Opaque cursor from a `next` or `previous` URL; it carries the filters and limit of the list.',
+  description:
+    'The URL returned in `next` or `previous`, or the opaque `cursor` it carries; it carries the filters ' +
+    'and limit of the list. Empty: the first page.',
 });
 
 export const Page = <T extends TSchema>(item: T, description: string) =>

@@ -1,6 +1,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import formatsPlugin from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { dropEmptyParams, trimText } from './drf-input.ts';
+import { isEmailAddress } from './email-address.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
 const addFormats = ((formatsPlugin as unknown as { default?: typeof formatsPlugin }).default ??
@@ -21,10 +23,7 @@ const textAjv = addFormats(new Ajv({ allErrors: true, strict: false, verbose: tr
   'date-time',
 ]);
 
-// Stricter than ajv-formats' "fast" email: a dotted domain with a 2+ letter TLD.
-const EMAIL =
-  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
-for (const ajv of [bodyAjv, textAjv]) ajv.addFormat('email', (v: string) => v.length <= 254 && EMAIL.test(v));
+for (const ajv of [bodyAjv, textAjv]) ajv.addFormat('email', isEmailAddress);
 
 const pointer = (key: string) => `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 
@@ -59,9 +58,19 @@ function nullCharacters(data: unknown): ErrorObject[] {
   return found;
 }
 
+/**
+ * Validates a request part as DRF reads it: a body's text fields trimmed first, and a query
+ * string's empty text parameters taken as absent (see drf-input.ts). Both change the data in place.
+ */
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const validate: ValidateFunction = (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
-  const check = (data: unknown) => {
+  const prepare = (data: unknown): unknown => {
+    if (httpPart === 'body') return trimText(schema as object, data);
+    if (httpPart === 'querystring') dropEmptyParams(schema as object, data);
+    return data;
+  };
+  const check = (input: unknown) => {
+    const data = prepare(input);
     const valid = validate(data);
     const nul = nullCharacters(data);
     if (nul.length === 0) {

@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { addFieldError, type FieldErrors } from '../errors.ts';
+import { stripText } from '../http/drf-input.ts';
 import type { SendInviteRequest } from './invites.schema.ts';
 
 export interface Recipient {
@@ -10,8 +11,8 @@ export interface Recipient {
   phoneE164: string | null;
 }
 
-const filled = (v: string | null | undefined): v is string =>
-  v !== undefined && v !== null && v.trim() !== '';
+// Text arrives trimmed (validation strips it, as DRF does), so blank text is empty.
+const filled = (v: string | null | undefined): v is string => v !== undefined && v !== null && v !== '';
 const blank = (v: string | null | undefined): boolean => !filled(v);
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -33,14 +34,13 @@ export function resolveRecipient(raw: SendInviteRequest, errors: FieldErrors): R
     email: str(raw.email),
     phone_number: str(raw.phone_number),
   };
-  let first = body.first_name?.trim() ?? '';
-  let last = body.last_name?.trim() ?? '';
+  let first = body.first_name ?? '';
+  let last = body.last_name ?? '';
   if ((!first || !last) && filled(body.full_name)) {
-    const [head = '', ...rest] = body.full_name.trim().split(/\s+/);
+    const [head = '', ...rest] = body.full_name.split(/\s+/);
     if (!first) first = head;
     if (!last) last = rest.join(' ');
   }
-  // A name sent as whitespace reads as blank, as DRF trims before checking.
   const missing = (v: string | undefined) =>
     v === undefined ? 'This field is required.' : 'This field may not be blank.';
   if (!first) add('first_name', missing(body.first_name));
@@ -66,13 +66,15 @@ export function resolveRecipient(raw: SendInviteRequest, errors: FieldErrors): R
 }
 
 /**
- * Clients following the seed ("email: required when phone_number is empty") send empty
- * strings for the contact they lack; treat those as absent before validation.
+ * Clients following the seed ("email: required when phone_number is empty", "full_name:
+ * required when first_name and last_name are empty") send empty strings for what they lack;
+ * treat those as absent before validation, whitespace included (validation would make it blank).
  */
 export function dropEmptyContacts(body: unknown): void {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return;
   const b = body as Record<string, unknown>;
-  for (const key of ['email', 'phone_number']) {
-    if (typeof b[key] === 'string' && (b[key] as string).trim() === '') delete b[key];
+  for (const key of ['email', 'phone_number', 'full_name']) {
+    const value = b[key];
+    if (typeof value === 'string' && stripText(value) === '') delete b[key];
   }
 }

@@ -168,7 +168,7 @@ export async function linkRoutes(app: FastifyInstance, deps: Deps): Promise<void
     let problem: PageProblem = 'error';
     const fault = databaseFault(err);
     if (err instanceof PageError) problem = err.problem;
-    else if (fault === 'busy') {
+    else if (fault === 'busy' || fault === 'unreachable') {
       problem = 'busy';
       reply.header('retry-after', BUSY_RETRY_AFTER);
       req.log.warn({ err }, 'database busy');

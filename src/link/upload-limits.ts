@@ -1,7 +1,6 @@
 import type { InvitesTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
-import { hit, unhit } from '../http/rate-limit.repo.ts';
-import { retryAfterSeconds, withinLimit } from '../http/rate-limit.ts';
+import { countPerMinute } from '../http/rate-limit.ts';
 import { isClosed } from '../invites/invite-status.ts';
 import { documentTotals } from './link.repo.ts';
 import type { FlowScope, PageProblem } from './scope.ts';
@@ -64,25 +63,12 @@ export function fullProblem(room: UploadRoom, size = 1): PageProblem | null {
   return null;
 }
 
-const WINDOW_MS = 60_000;
-
 /**
- * Counts an upload against the per-minute limit of its invite (or embedded user), in the
- * database so that every process shares one count. Over the limit it counts nothing and
- * returns the seconds to wait; null when the upload may go on.
+ * Counts an upload against the per-minute limit of its invite (or embedded user), shared by
+ * every process. Over the limit it counts nothing and returns the seconds to wait; null when
+ * the upload may go on.
  */
-export async function countUpload(
-  deps: Pick<Deps, 'db' | 'clock'>,
-  scope: FlowScope,
-): Promise<number | null> {
-  const now = deps.clock.now().getTime();
-  const start = now - (now % WINDOW_MS);
-  const elapsed = now - start;
-  const window = new Date(start).toISOString();
-  const previous = new Date(start - WINDOW_MS).toISOString();
+export function countUpload(deps: Pick<Deps, 'db' | 'clock'>, scope: FlowScope): Promise<number | null> {
   const bucket = scope.invite ? `upload:${scope.invite.id}` : `upload:user:${scope.userId}`;
-  const counts = await hit(deps.db, bucket, window, previous);
-  if (withinLimit(counts, elapsed, UPLOAD_LIMITS.perMinute)) return null;
-  await unhit(deps.db, bucket, window);
-  return retryAfterSeconds({ ...counts, current: counts.current - 1 }, elapsed, UPLOAD_LIMITS.perMinute);
+  return countPerMinute(deps.db, [{ bucket, limit: UPLOAD_LIMITS.perMinute }], deps.clock.now().getTime());
 }
