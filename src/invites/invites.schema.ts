@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Cursor, Email, Limit, Nullable, Opt, Page, Text, Timestamp, Uuid } from '../http/schema.ts';
 import { DELIVERY_KINDS } from '../db/tables.ts';
+import { Cursor, Email, Limit, Nullable, Opt, Page, Text, Timestamp, Uuid } from '../http/schema.ts';
 import { OverrideInviteTemplate } from '../templates/override.schema.ts';
 
 const Name = (description: string) => Text(255, { minLength: 1, description });

@@ -89,7 +89,7 @@ export async function sandboxRoutes(app: FastifyInstance, deps: Deps): Promise<v
       schema: {
         operationId: 'getSandboxClock',
         summary: "Read the client's clock",
-        description: "(invitekit) This client's time." + ONLY_IN_SANDBOX,
+        description: `(invitekit) This client's time.${ONLY_IN_SANDBOX}`,
         tags,
         response: { 200: Type.Ref(ClockObject), ...errorResponses },
       },
