@@ -145,7 +145,11 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     api.addHook('onRoute', documentBodyErrors);
     api.addHook('onRequest', basicAuth(deps, authFailureGuard(deps)));
     limitRequestsPerKey(api, deps);
-    if (deps.config.SANDBOX) api.addHook('preValidation', enterClientTime(deps));
+    if (deps.config.SANDBOX)
+      api.addHook(
+        'preValidation',
+        enterClientTime(deps, (req) => req.principal.clientId),
+      );
     // Answers with keys and personal data must not sit in shared caches.
     api.addHook('onSend', async (_req, reply) => {
       reply.header('cache-control', 'no-store');

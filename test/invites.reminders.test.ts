@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findInvite, markReminded } from '../src/invites/invites.repo.ts';
 import { JOB_KINDS } from '../src/job-kinds.ts';
 import { newId } from '../src/lib/ids.ts';
 import { Worker } from '../src/queue/runner.ts';
@@ -263,5 +264,26 @@ describe('reminders', () => {
         1,
       );
     }
+  });
+
+  it('count a reminder once when two runs pass their checks together', async () => {
+    startNewDay();
+    const auth = await clientWithReminders({ after_days: 1, max_count: 2 });
+    const sent = await send(auth, { phone_number: null });
+    const row = await findInvite(t.deps.db, auth.client_id, sent.id);
+    if (!row) throw new Error('no invite');
+    const at = t.clock.now().toISOString();
+    // Both runs read reminder_count 0 before either writes: only the conditional update decides.
+    const counted = await Promise.all(
+      [1, 2].map(() =>
+        t.deps.db
+          .transaction()
+          .execute((trx) => markReminded(trx, auth.client_id, sent.id, row.invited_at, 1, at)),
+      ),
+    );
+    expect(counted.filter(Boolean)).toHaveLength(1);
+    // The next number counts once the first is in; the same number again never does.
+    expect(await markReminded(t.deps.db, auth.client_id, sent.id, row.invited_at, 1, at)).toBe(false);
+    expect(await markReminded(t.deps.db, auth.client_id, sent.id, row.invited_at, 2, at)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Credentials, inviteBody, startTestApp, type TestApp } from './helpers/app.ts';
-import { recipient } from './helpers/link.ts';
+import { Browser, recipient } from './helpers/link.ts';
 
 // Written as an integrator's CI job would be: HTTP only, no HTML, the worker running as under
 // `npm start`.
@@ -168,6 +168,11 @@ describe('the sandbox helpers', () => {
     });
     expect(settings.status).toBe(200);
     const start = (await call(auth, 'GET', '/v2/sandbox/clock')).body.now;
+    // Another client's retry-safe send, made before the move.
+    const keyed = { ...inviteBody({ phone_number: null }), external_id: 'keyed' };
+    const headers = { 'idempotency-key': 'other-client-send-1' };
+    const theirsFirst = await t.request('POST', '/v2/invites', { auth: other, body: keyed, headers });
+    expect(theirsFirst.status).toBe(200);
     const sent = (await call(auth, 'POST', '/v2/invites', inviteBody({ phone_number: null }))).body;
     expect(sent.created_at).toBe(start);
     await captured(auth, sent.id, 1);
@@ -193,17 +198,45 @@ describe('the sandbox helpers', () => {
     const theirs = (await call(other, 'POST', '/v2/invites', inviteBody())).body;
     expect(theirs.created_at).toBe(start);
 
+    // The moved client's own keyed request (which prunes old keys) leaves other clients' keys be.
+    const mine = { 'idempotency-key': 'moved-client-send-1' };
+    expect((await t.request('POST', '/v2/invites', { auth, body: inviteBody(), headers: mine })).status).toBe(
+      200,
+    );
+    const replay = await t.request('POST', '/v2/invites', { auth: other, body: keyed, headers });
+    expect(replay.body.id).toBe(theirsFirst.body.id);
+
+    // A Shareable URL visitor after the move gets an invite on the client's clock, not expired.
+    const share = await call(auth, 'POST', '/v2/flows', { type: 'shareable_url', name: 'Moved' });
+    expect(share.status).toBe(200);
+    const visitor = new Browser(t.app);
+    const landing = await visitor.get(`/s/${share.body.id}`);
+    await visitor.submit(landing);
+    const byFlow = (await call(auth, 'GET', '/v2/invites?limit=200')).body.results.filter(
+      (i: any) => i.flow_id === share.body.id,
+    );
+    expect(byFlow).toHaveLength(1);
+    expect(byFlow[0].created_at).toBe(later.created_at);
+    await call(auth, 'POST', '/v2/sandbox/clock', { advance_seconds: 60 });
+    expect((await call(auth, 'GET', `/v2/invites/${byFlow[0].id}`)).body.expired_at).toBeNull();
+
     // What the recipient does on the pages is recorded on the client's clock too.
     await recipient(t).entered(later);
     const entered = (await call(auth, 'GET', `/v2/invites/${later.id}`)).body;
     expect(entered.status).toBe('initiated');
-    expect(entered.updated_at).toBe(later.created_at);
+    expect(entered.updated_at).toBe((await call(auth, 'GET', '/v2/sandbox/clock')).body.now);
 
     for (const seconds of [0, -5]) {
       const refused = await call(auth, 'POST', '/v2/sandbox/clock', { advance_seconds: seconds });
       expect(refused.status).toBe(400);
       expect(Object.keys(refused.body)).toEqual(['advance_seconds']);
     }
+
+    // A user token lives one hour of the server's time, however far the client's clock moved.
+    const token = later.user_token;
+    expect((await t.app.inject({ method: 'GET', url: `/link?user_token=${token}` })).statusCode).toBe(200);
+    t.clock.advance(2 * HOUR * 1000);
+    expect((await t.app.inject({ method: 'GET', url: `/link?user_token=${token}` })).statusCode).toBe(401);
   });
 
   it('reset deletes the client’s invites and what they made, and keeps its setup', async () => {

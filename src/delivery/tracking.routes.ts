@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { verifyTwilioSignature } from '../channels/twilio.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { enterClientTime } from '../http/client-time.hook.ts';
+import { findDeliveryById } from '../invites/deliveries.repo.ts';
 import { parseUuid } from '../lib/ids.ts';
 import { applySmsStatus, markDeliveryOpened } from './tracking.service.ts';
 
@@ -11,6 +13,16 @@ const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBR
 /** Signals from outside: the email open pixel and Twilio's status callbacks. */
 export async function trackingRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   await app.register(formbody);
+  // Sandbox mode: an open or a callback is recorded on its delivery's client's clock.
+  if (deps.config.SANDBOX) {
+    app.addHook(
+      'preValidation',
+      enterClientTime(deps, async (req) => {
+        const id = parseUuid((req.params as { id?: string }).id);
+        return id ? ((await findDeliveryById(deps.db, id))?.client_id ?? null) : null;
+      }),
+    );
+  }
 
   app.get<{ Params: { id: string } }>('/t/:id/open.gif', { schema: { hide: true } }, async (req, reply) => {
     const id = parseUuid(req.params.id);

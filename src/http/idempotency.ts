@@ -183,7 +183,8 @@ export function idempotency(api: FastifyInstance, deps: Deps): void {
     if (typeof key !== 'string' || !KEY.test(key) || key.trim() === '') {
       throw AppError.badRequest('Idempotency-Key must be 1 to 255 printable ASCII characters.');
     }
-    prune(deps.clock.now().getTime());
+    // Keys of every client are pruned: by the server's time, never one client's moved clock.
+    prune(deps.clock.real().getTime());
     const outcome = await claimOrWait(deps, req.principal.clientId, key, requestHash(req));
     if ('replay' in outcome) return replay(reply, outcome.replay);
     req.idempotencyClaim = outcome.claimed;

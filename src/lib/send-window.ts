@@ -44,16 +44,25 @@ function wallClock(ms: number, timeZone: string): number {
 }
 
 /**
- * The instant whose wall-clock time in `timeZone` is `wall`. The offset at a first guess may
- * differ from the offset at the answer near a daylight-saving change, so try both; a time the
- * change skips (02:30 on a spring-forward night) has neither, and lands just after the gap.
+ * The instant whose wall-clock time in `timeZone` is `wall`, not before `notBefore` where
+ * that can be. Near a daylight-saving change the offsets either side are tried. A time the
+ * autumn change repeats has two instants: the earlier one not before `notBefore`. A time the spring change skips (02:30)
+ * has none: the first instant after the gap (03:00).
  */
-function instantOf(wall: number, timeZone: string): number {
-  const first = wall - (wallClock(wall, timeZone) - wall);
-  const second = wall - (wallClock(first, timeZone) - first);
-  if (wallClock(second, timeZone) === wall) return second;
-  if (wallClock(first, timeZone) === wall) return first;
-  return Math.max(first, second);
+function instantOf(wall: number, timeZone: string, notBefore: number): number {
+  // The zone's offsets a day either side: the same, or the two sides of a change.
+  const offsets = [wall - DAY, wall + DAY].map((t) => wallClock(t, timeZone) - t);
+  const candidates = [...new Set(offsets.map((o) => wall - o))].sort((a, b) => a - b);
+  const matches = candidates.filter((c) => wallClock(c, timeZone) === wall);
+  if (matches.length > 0) return matches.find((c) => c >= notBefore) ?? (matches.at(-1) as number);
+  let lo = candidates[0] ?? wall;
+  let hi = candidates.at(-1) ?? wall;
+  while (hi - lo > MINUTE) {
+    const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
+    if (wallClock(mid, timeZone) >= wall) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /** `at` itself when it falls inside the window, else the window's next opening. */
@@ -62,7 +71,14 @@ export function nextInWindow(at: Date, window: SendWindow): Date {
   const midnight = wall - (((wall % DAY) + DAY) % DAY);
   const minute = (wall - midnight) / MINUTE;
   const start = minutesOf(window.start);
-  if (minute >= start && minute < minutesOf(window.end)) return at;
-  const day = minute < start ? midnight : midnight + DAY;
-  return new Date(instantOf(day + start * MINUTE, window.timezone));
+  const end = minutesOf(window.end);
+  if (minute >= start && minute < end) return at;
+  let day = minute < start ? midnight : midnight + DAY;
+  for (;;) {
+    const opening = instantOf(day + start * MINUTE, window.timezone, at.getTime());
+    // A window that a spring-forward gap swallows whole (02:30-03:00) is not open that day.
+    const openingWall = wallClock(opening, window.timezone);
+    if ((openingWall - day) / MINUTE < end) return new Date(opening);
+    day += DAY;
+  }
 }

@@ -1,8 +1,7 @@
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { clockOffsetOf } from '../db/sandbox-clocks.repo.ts';
+import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { findFlowById } from '../flows/flows.repo.ts';
-import { inClientTime } from '../lib/client-time.ts';
+import { enterClientTime } from '../http/client-time.hook.ts';
 import { parseUuid } from '../lib/ids.ts';
 import { verifyUserToken } from '../users/tokens.ts';
 import { findInviteById } from './link.repo.ts';
@@ -25,19 +24,8 @@ async function clientOfPage(deps: Deps, req: FastifyRequest): Promise<string | n
 
 /**
  * Sandbox mode: a recipient's page runs in its client's time, so what the recipient does is
- * recorded on the same clock as the client's API sees (lib/client-time.ts). Pages nobody
- * owns run on the server's time.
+ * recorded on the same clock as the client's API sees. Pages nobody owns run on the server's.
  */
 export function enterPageClientTime(deps: Deps) {
-  return (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    const enter = async () => {
-      const clientId = await clientOfPage(deps, req);
-      return clientId ? { clientId, offsetMs: await clockOffsetOf(deps.db, clientId) } : null;
-    };
-    enter().then(
-      (time) => (time ? inClientTime(time, () => done()) : done()),
-      // Whatever failed here fails again, and is answered, where the page looks it up.
-      () => done(),
-    );
-  };
+  return enterClientTime(deps, (req) => clientOfPage(deps, req));
 }

@@ -18,7 +18,8 @@ export function countShareableEntry(
   flowId: string,
 ): Promise<number | null> {
   const buckets = [
-    { bucket: `share:address:${address}`, limit: SHAREABLE_LIMITS.perAddress },
+    // Per flow too: one office behind one address using two customers' URLs is two visitors.
+    { bucket: `share:address:${flowId}:${address}`, limit: SHAREABLE_LIMITS.perAddress },
     { bucket: `share:flow:${flowId}`, limit: SHAREABLE_LIMITS.perFlow },
   ];
   return countPerMinute(deps.db, buckets, deps.clock.now().getTime());

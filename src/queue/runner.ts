@@ -249,7 +249,8 @@ export class Worker {
         started_at: started.toISOString(),
         duration_ms: duration,
       });
-      return settleJob(trx, row, this.id, s.change, now.toISOString());
+      // updated_at on the server's time: pruning reads it for every client alike.
+      return settleJob(trx, row, this.id, s.change, deps.clock.real().toISOString());
     });
     // A worker whose lease ran out no longer owns the job: another has taken it, and that
     // one decides what becomes of it.

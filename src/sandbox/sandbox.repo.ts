@@ -16,6 +16,7 @@ const ACTIVITY: (keyof Database)[] = [
   'accounts',
   'deliveries',
   'invite_reply_to',
+  'shareable_entries',
   'invites',
   'users',
   'suppressions',

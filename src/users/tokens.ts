@@ -16,7 +16,8 @@ export function issueUserToken(
   clientId: string,
   userId: string,
 ): Promise<string> {
-  const iat = Math.floor(deps.clock.now().getTime() / 1000);
+  // A credential's lifetime runs on the server's time, whatever a sandbox client's clock says.
+  const iat = Math.floor(deps.clock.real().getTime() / 1000);
   const claims = {
     client_id: clientId,
     sub: userId,
@@ -66,7 +67,7 @@ export function verifyUserToken(
   } catch {
     return null;
   }
-  const now = deps.clock.now().getTime() / 1000;
+  const now = deps.clock.real().getTime() / 1000;
   const { client_id: clientId, sub, exp, iss } = claims;
   if (typeof clientId !== 'string' || typeof sub !== 'string' || typeof exp !== 'number') return null;
   if (iss !== USER_TOKEN_ISSUER || exp <= now) return null;

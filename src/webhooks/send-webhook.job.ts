@@ -41,7 +41,8 @@ export const sendWebhookJob: JobHandler<'webhook.send'> = {
       [SIGNATURE_HEADER]: sign(hook.secret, delivery.payload),
       [EVENT_ID_HEADER]: delivery.event_id,
       [DELIVERY_ID_HEADER]: delivery.id,
-      [TIMESTAMP_HEADER]: String(Math.floor(clock.now().getTime() / 1000)),
+      // Receivers compare it with their own clock: the server's time, never a moved one.
+      [TIMESTAMP_HEADER]: String(Math.floor(clock.real().getTime() / 1000)),
     };
     const result = await postWebhook(hook.url, delivery.payload, headers, {
       timeoutMs: timeoutFor(hook, config.WEBHOOK_TIMEOUT_SECONDS * 1000),

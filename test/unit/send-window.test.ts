@@ -40,8 +40,83 @@ describe('the send window', () => {
   it('lands just after a skipped hour when the window opens inside it', () => {
     const early = { start: '02:30', end: '05:00', timezone: 'America/New_York' };
     // 02:30 does not exist on 8 March 2026 in New York: the clocks go from 02:00 to 03:00, so
-    // the opening falls to 03:30 EDT, never to 01:30 EST (before the window).
+    // the window opens with the first minute after the gap, 03:00 EDT, never at 01:30 EST.
     const next = nextInWindow(new Date('2026-03-08T05:00:00.000Z'), early);
-    expect(next.toISOString()).toBe('2026-03-08T07:30:00.000Z');
+    expect(next.toISOString()).toBe('2026-03-08T07:00:00.000Z');
+  });
+
+  it('never answers a time before the one it was asked about when the autumn change repeats an hour', () => {
+    const early = { start: '01:30', end: '05:00', timezone: 'America/New_York' };
+    // 01:04 EST on 1 November 2026, the second time 01:04 comes round: the window opens at
+    // 01:30 EST (06:30Z), not at the 01:30 EDT that has already passed (05:30Z).
+    expect(nextInWindow(new Date('2026-11-01T06:04:00.000Z'), early).toISOString()).toBe(
+      '2026-11-01T06:30:00.000Z',
+    );
+    // Before the change, the first 01:30 (EDT) is the opening.
+    expect(nextInWindow(new Date('2026-11-01T05:04:00.000Z'), early).toISOString()).toBe(
+      '2026-11-01T05:30:00.000Z',
+    );
+  });
+});
+
+describe('the send window around every 2026 daylight-saving change', () => {
+  // Each zone with the days around its two changes in 2026.
+  const zones = {
+    'America/New_York': ['2026-03-06', '2026-03-10', '2026-10-30', '2026-11-03'],
+    'Europe/London': ['2026-03-27', '2026-03-31', '2026-10-23', '2026-10-27'],
+    'Australia/Sydney': ['2026-04-03', '2026-04-07', '2026-10-02', '2026-10-06'],
+  } as const;
+  const windows = [
+    ['09:00', '18:00'],
+    ['00:30', '03:30'],
+    ['01:30', '05:00'],
+    ['02:30', '03:00'],
+  ] as const;
+  const formats = new Map<string, Intl.DateTimeFormat>();
+  const wall = (ms: number, timeZone: string) => {
+    let f = formats.get(timeZone);
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      });
+      formats.set(timeZone, f);
+    }
+    return f.format(new Date(ms));
+  };
+
+  it('answers the asked time inside the window, else the first later minute the window is open', () => {
+    const MINUTE = 60_000;
+    for (const [timezone, [a, b, c, d]] of Object.entries(zones) as [
+      string,
+      readonly [string, string, string, string],
+    ][]) {
+      for (const [start, end] of windows) {
+        const w = { start, end, timezone };
+        const open = (ms: number) => {
+          const hhmm = wall(ms, timezone);
+          return hhmm >= start && hhmm < end;
+        };
+        for (const [from, to] of [
+          [a, b],
+          [c, d],
+        ] as const) {
+          for (let ms = Date.parse(from); ms < Date.parse(to); ms += 11 * MINUTE) {
+            const next = nextInWindow(new Date(ms), w).getTime();
+            const where = `${timezone} ${start}-${end} at ${new Date(ms).toISOString()}`;
+            expect(next, where).toBeGreaterThanOrEqual(ms);
+            if (open(ms)) expect(next, where).toBe(ms);
+            else {
+              expect(open(next), where).toBe(true);
+              // Nothing open in between, on the minute.
+              const firstMinute = Math.ceil(ms / MINUTE) * MINUTE;
+              expect(open(next - MINUTE) && next - MINUTE >= firstMinute, where).toBe(false);
+            }
+          }
+        }
+      }
+    }
   });
 });
