@@ -18,6 +18,8 @@ import { documentBodyErrors } from './http/route-docs.ts';
 import { Detail, FieldErrors } from './http/schema.ts';
 import { requestId } from './http/security.ts';
 import { validatorCompiler } from './http/validation.ts';
+import { inviteDocumentsRoutes } from './invites/invite-documents.routes.ts';
+import { FormResponse, InviteDocument } from './invites/invite-documents.schema.ts';
 import { eventsRoutes } from './invites/invite-events.routes.ts';
 import { InviteEvent } from './invites/invite-events.schema.ts';
 import { invitesRoutes } from './invites/invites.routes.ts';
@@ -109,6 +111,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     InviteSettingsObject,
     ClockObject,
     ResetResult,
+    InviteDocument,
+    FormResponse,
   ]) {
     app.addSchema(schema);
   }
@@ -165,6 +169,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     await api.register((i) => outboxRoutes(i, deps));
     await api.register((i) => accountsRoutes(i, deps));
     await api.register((i) => eventsRoutes(i, deps));
+    await api.register((i) => inviteDocumentsRoutes(i, deps));
     await api.register((i) => webhooksRoutes(i, deps));
     await api.register((i) => flowsRoutes(i, deps));
     await api.register((i) => inviteSettingsRoutes(i, deps));

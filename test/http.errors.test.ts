@@ -80,6 +80,9 @@ describe('ids in paths', () => {
     ['DELETE', '/v2/flows/{id}'],
     ['POST', '/v2/sandbox/invites/{id}/simulate'],
     ['POST', '/v2/sandbox/deliveries/{id}/simulate'],
+    ['GET', '/v2/invites/{id}/documents'],
+    ['GET', '/v2/invites/{id}/documents/{document_id}/content'],
+    ['GET', '/v2/invites/{id}/responses'],
   ] as const;
 
   it('covers every documented route with an id', async () => {

@@ -8,7 +8,7 @@ export const InviteEvent = Type.Object(
     type: Type.String({
       description:
         'What happened. Invite status changes: `invite.sent`, `invite.initiated`, `invite.attempted`, ' +
-        '`invite.completed`, `invite.revoked`, `invite.expired` (expiry on in the invite settings), and `invite.resent`. Delivery changes (`data.delivery` names it): ' +
+        '`invite.completed`, `invite.revoked`, `invite.expired` (expiry on in the invite settings), `invite.resent`, and `invite.reminded` (reminders on: `data.reminder` is its number). Delivery changes (`data.delivery` names it): ' +
         '`delivery.sent` (the provider accepted the message), `delivery.delivered`, `delivery.opened`, ' +
         '`delivery.undelivered`. Recipient actions in Link: `account.connected`, `document.uploaded`, ' +
         '`response_form.submitted`. Webhooks name the same events `<thing>s.<change>` (`invites.completed`), ' +
