@@ -2,20 +2,16 @@ import { parseJson } from '../db/json.ts';
 import type { FlowsTable, InvitesTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, type FieldErrors } from '../errors.ts';
-import { publishEvent } from '../events/recorder.ts';
 import { findFlow, onlyFlow } from '../flows/flows.repo.ts';
 import { flowTemplateOf } from '../flows/flows.service.ts';
 import { type RecoveryPoint, resourceName } from '../http/idempotency.ts';
 import { listPage, readPage } from '../http/pagination.ts';
 import { newId } from '../lib/ids.ts';
-import { queueJob } from '../queue/queue.repo.ts';
-import { type JobTx, transactAndWake } from '../queue/transact.ts';
+import { transactAndWake } from '../queue/transact.ts';
 import { loadInviteSettings } from '../settings/invite-settings.service.ts';
 import { findTemplate } from '../templates/templates.repo.ts';
 import type { InviteTemplateRequest } from '../templates/templates.schema.ts';
 import { issueUserToken } from '../users/tokens.ts';
-import { insertUser } from '../users/users.repo.ts';
-import { userPayload } from '../users/users.service.ts';
 import { cancelQueuedDeliveries, queueDeliveries } from './deliveries.service.ts';
 import { recordInviteEvent } from './invite-events.service.ts';
 import { queueReminder } from './invite-reminders.ts';
@@ -25,23 +21,7 @@ import type { InviteFilters, InviteView } from './invites.repo.ts';
 import * as repo from './invites.repo.ts';
 import type { InviteObject, ListInvitesQuery, SendInviteRequest } from './invites.schema.ts';
 import { toInviteObject } from './invites.view.ts';
-
-/** When an invite sent (or re-sent) at `at` expires, if the settings have expiry on. */
-export function expiryOf(
-  settings: { expiry: { enabled: boolean; after_days: number } },
-  at: string,
-): string | null {
-  if (!settings.expiry.enabled) return null;
-  return new Date(Date.parse(at) + settings.expiry.after_days * DAY_MS).toISOString();
-}
-
-/** Queues the job that expires the invite at `at` (a later re-send queues another). */
-export function queueExpiry(trx: JobTx, invite: Pick<InvitesTable, 'client_id' | 'id'>, at: string) {
-  const job = { client_id: invite.client_id, invite_id: invite.id, delivery_id: null, payload: {} };
-  return queueJob(trx, 'invite.expire', job, at);
-}
-
-const DAY_MS = 24 * 3600 * 1000;
+import { expiryOf, insertNewInvite, queueExpiry } from './new-invite.ts';
 
 /**
  * The Email/SMS template a send is rendered with: the one `flow_id` names (which must be a
@@ -150,30 +130,13 @@ export async function sendInvite(
     revoked_at: null,
   };
   const deliveries = await transactAndWake(deps, async (trx) => {
-    await insertUser(trx, {
-      client_id: clientId,
-      id: userId,
-      external_id: row.external_id,
+    const user = {
       first_name: row.first_name,
       last_name: row.last_name,
       email: row.email,
       phone_number: row.phone_number,
-      created_at: now,
-      updated_at: now,
-    });
-    await publishEvent(
-      trx,
-      { client_id: clientId, type: 'user.created', data: { user: userId, invite: row.id }, created_at: now },
-      userPayload(trx, clientId, userId),
-    );
-    const replyRows = replyTo.map((email) => ({
-      client_id: clientId,
-      email: email.toLowerCase(),
-      created_at: now,
-      invite_id: row.id,
-    }));
-    await repo.insertInvite(trx, row, replyRows);
-    if (row.expires_at) await queueExpiry(trx, row, row.expires_at);
+    };
+    await insertNewInvite(trx, row, user, replyTo);
     await queueReminder(trx, row, settings, now, 1, new Date(now));
     await recovery?.mark(trx, resourceName('invite', row.id));
     const queued = await queueDeliveries(trx, row, now, 'invite');

@@ -1,15 +1,12 @@
 import type { FlowsTable, InvitesTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
-import { publishEvent } from '../events/recorder.ts';
 import { shareableSettingsOf } from '../flows/flows.service.ts';
 import { newId } from '../lib/ids.ts';
 import { transactAndWake } from '../queue/transact.ts';
 import { loadInviteSettings } from '../settings/invite-settings.service.ts';
-import { insertUser } from '../users/users.repo.ts';
-import { userPayload } from '../users/users.service.ts';
 import { recordInviteEvent } from './invite-events.service.ts';
-import { advanceInvite, findInvite, insertInvite } from './invites.repo.ts';
-import { expiryOf, queueExpiry } from './invites.service.ts';
+import { advanceInvite, findInvite } from './invites.repo.ts';
+import { expiryOf, insertNewInvite } from './new-invite.ts';
 import { claimEntry, entryInvite } from './shareable-entries.repo.ts';
 
 /** What a Shareable URL's visitor brings: the URL's `?external_id=` and `?email=`, checked. */
@@ -80,35 +77,13 @@ export async function createShareableInvite(
       if (!invite) throw new Error('a claimed Shareable URL entry has no invite');
       return invite;
     }
-    await insertUser(trx, {
-      client_id: clientId,
-      id: row.user_id,
-      external_id: row.external_id,
-      first_name: null,
-      last_name: null,
-      email: null,
-      phone_number: null,
-      created_at: now,
-      updated_at: now,
-    });
-    await publishEvent(
+    // The hosted product knows no name or address for a visitor: the user has none either.
+    await insertNewInvite(
       trx,
-      {
-        client_id: clientId,
-        type: 'user.created',
-        data: { user: row.user_id, invite: row.id },
-        created_at: now,
-      },
-      userPayload(trx, clientId, row.user_id),
+      row,
+      { first_name: null, last_name: null, email: null, phone_number: null },
+      replyTo,
     );
-    const replyRows = replyTo.map((email) => ({
-      client_id: clientId,
-      email: email.toLowerCase(),
-      created_at: now,
-      invite_id: row.id,
-    }));
-    await insertInvite(trx, row, replyRows);
-    if (row.expires_at) await queueExpiry(trx, row, row.expires_at);
     const event = { client_id: clientId, invite_id: row.id, created_at: now };
     await recordInviteEvent(trx, deps.config, { ...event, type: 'invite.sent', data: { deliveries: [] } });
     const entered = await advanceInvite(trx, row, 'initiated', now);
