@@ -46,6 +46,8 @@ export default defineConfig({
             'test/flows.spanish.e2e.test.ts',
             'test/flows.shareable.e2e.test.ts',
             'test/outbox.e2e.test.ts',
+            'test/console.cli.test.ts',
+            'test/console.e2e.test.ts',
             'test/fuzz.api.test.ts',
             'test/fuzz.pages.test.ts',
           ],

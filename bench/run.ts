@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createKey } from '../src/auth/keys.service.ts';
 import { closeDeps, createDeps } from '../src/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
+import { type BatchResult, batchSection, measureBatch } from './batch.ts';
 import { type DeliveryRow, measureNodemailerCeiling, measurePipeline } from './delivery.ts';
 import { type JobsRow, jobsSection, measureJobs } from './jobs.ts';
 import { freePort, load, type Row, startProcess, table } from './lib.ts';
@@ -18,11 +19,12 @@ import { seedInvites } from './seed.ts';
 const SEED = Number(process.env.BENCH_SEED ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
-const ONLY = process.env.BENCH_ONLY; // api | delivery | list | jobs
+const ONLY = process.env.BENCH_ONLY; // api | delivery | list | jobs | batch
 const DELIVERY_SECONDS = Number(process.env.BENCH_DELIVERY_SECONDS ?? 20);
 const LIST_SIZES = (process.env.BENCH_LIST_SIZES ?? '10000,1000000').split(',').map(Number);
 const LIST_REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 300);
 const JOBS_SIZES = (process.env.BENCH_JOBS_SIZES ?? '0,200000,1000000').split(',').map(Number);
+const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 100);
 
 const dir = mkdtempSync(join(tmpdir(), 'invitekit-bench-'));
 const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
@@ -178,6 +180,12 @@ if (!ONLY || ONLY === 'jobs') {
   jobRows = await measureJobs({ sizes: JOBS_SIZES, duration: DURATION, logLevel: LOG_LEVEL });
 }
 
+// Invites a second through POST /v2/invites/batch against single sends.
+let batch: BatchResult | null = null;
+if (!ONLY || ONLY === 'batch') {
+  batch = await measureBatch({ size: BATCH_SIZE, duration: DURATION, logLevel: LOG_LEVEL });
+}
+
 const report = [
   '# Benchmark results',
   '',
@@ -207,6 +215,7 @@ const report = [
   jobRows.length
     ? jobsSection(jobRows, DURATION)
     : '## Sends with the worker on, as the jobs table grows\n\n(not run)\n',
+  batch ? batchSection(batch, DURATION) : '## Sending in batches\n\n(not run)\n',
 ].join('\n');
 writeFileSync(new URL('./results.md', import.meta.url), report);
 console.log(`\n${report}`);

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { accountsRoutes } from './accounts/accounts.routes.ts';
 import { AccountObject } from './accounts/accounts.schema.ts';
 import { basicAuth } from './auth/auth.hook.ts';
+import { consoleRoutes } from './console/console.routes.tsx';
 import { trackingRoutes } from './delivery/tracking.routes.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
@@ -24,6 +25,8 @@ import { eventsRoutes } from './invites/invite-events.routes.ts';
 import { InviteEvent } from './invites/invite-events.schema.ts';
 import { invitesRoutes } from './invites/invites.routes.ts';
 import { InviteDelivery, InviteObject } from './invites/invites.schema.ts';
+import { invitesBatchRoutes } from './invites/invites-batch.routes.ts';
+import { BatchSendRequest, BatchSendResult } from './invites/invites-batch.schema.ts';
 import { enterPageClientTime } from './link/client-time.ts';
 import { linkRoutes } from './link/link.routes.ts';
 import { shareableRoutes } from './link/shareable.routes.ts';
@@ -99,6 +102,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     FieldErrors,
     InviteDelivery,
     InviteObject,
+    BatchSendRequest,
+    BatchSendResult,
     InviteTemplate,
     UserObject,
     UserTokenObject,
@@ -126,6 +131,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
 
   await app.register((i) => trackingRoutes(i, deps));
+  // The Console: its own sessions and pages, never Basic auth.
+  await app.register((i) => consoleRoutes(i, deps), { prefix: '/console' });
   // The recipient's pages: open to anyone holding an invite URL, a Shareable URL or a user token,
   // never Basic auth. Shareable URLs share the pages' parsers, headers and message pages.
   await app.register(async (i) => {
@@ -163,6 +170,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       if (req.body === undefined && req.method === 'POST') req.body = {};
     });
     idempotency(api, deps);
+    await api.register((i) => invitesBatchRoutes(i, deps));
     await api.register((i) => invitesRoutes(i, deps));
     await api.register((i) => templatesRoutes(i, deps));
     await api.register((i) => usersRoutes(i, deps));

@@ -1,10 +1,16 @@
-import { Command } from 'commander';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
 import { createKey, listKeys, revokeKey } from './auth/keys.service.ts';
 import { closeDeps, createDeps } from './bootstrap.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, sqlitePath } from './config.ts';
+import { setPasswordUrl } from './console/urls.ts';
 import { migrate, openDb } from './db/client.ts';
 import type { Deps } from './deps.ts';
+import { AppError } from './errors.ts';
 import { JOB_KINDS } from './job-kinds.ts';
+import { chooseClient, createMember, disableMember, listMembers } from './members/members.service.ts';
+import { ROLES } from './members/roles.ts';
+import { firstAdminSetup } from './members/set-password.service.ts';
 import { Worker } from './queue/runner.ts';
 
 /** Flags shared by every command; each maps to the env var of the same name. */
@@ -33,6 +39,17 @@ function configFrom(opts: Record<string, string | boolean | undefined>): Config 
     overrides[key] = typeof value === 'string' ? value : undefined;
   }
   return loadConfig(process.env, overrides);
+}
+
+/** Which database a URL names, for people to read: the file, or the server and database, never credentials. */
+function describeDatabase(databaseUrl: string): string {
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) return `SQLite ${resolve(sqlitePath(databaseUrl))}`;
+  try {
+    const url = new URL(databaseUrl);
+    return `PostgreSQL database "${decodeURIComponent(url.pathname.slice(1))}" on ${url.host}`;
+  } catch {
+    return 'PostgreSQL';
+  }
 }
 
 function startWorker(deps: Deps): Worker {
@@ -71,11 +88,12 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
   const grace = config.SHUTDOWN_GRACE_SECONDS * 1000;
   onShutdown(deps, [() => app.close(), async () => worker?.stop(grace)]);
   const hasKey = (await listKeys(deps)).some((k) => k.revoked_at === null);
+  const setup = await firstAdminSetup(deps);
   const lines = [
     '',
     `  invitekit is running at ${config.PUBLIC_URL}`,
     `  API reference:  ${config.PUBLIC_URL}/docs   (OpenAPI: ${config.PUBLIC_URL}/openapi.json)`,
-    `  Database:       ${config.DATABASE_URL}`,
+    `  Database:       ${describeDatabase(config.DATABASE_URL)}`,
     `  Email:          ${deps.channels.email.name === 'capture' ? 'captured (see /outbox)' : 'SMTP'}` +
       `   SMS: ${deps.channels.sms.name === 'capture' ? 'captured (see /outbox)' : 'Twilio'}` +
       `   Worker: ${worker ? 'in this process' : 'off (--no-worker)'}`,
@@ -85,16 +103,32 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
     hasKey
       ? '  API keys:       npx invitekit keys list'
       : '  No API key yet: npx invitekit keys create --name dev   (or set INVITEKIT_API_KEY_ID/_SECRET)',
+    `  Console:        ${config.PUBLIC_URL}/console`,
+    ...consoleSetupLines(config, setup),
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** How to get into the Console while nobody can: the first admin's one-time link. */
+function consoleSetupLines(config: Config, setup: Awaited<ReturnType<typeof firstAdminSetup>>): string[] {
+  if (setup === null) return [];
+  if (setup.kind === 'several_clients') {
+    return ['  No member yet:  npx invitekit members create --email E --role admin --client ID'];
+  }
+  return [
+    `  First admin:    ${setPasswordUrl(config.PUBLIC_URL, setup.token)}`,
+    '                  (a one-time link to create the first admin, valid for 24 hours)',
+  ];
 }
 
 async function work(opts: Record<string, string | undefined>): Promise<void> {
   const deps = await createDeps(configFrom(opts));
   const worker = startWorker(deps);
   onShutdown(deps, [async () => worker.stop(deps.config.SHUTDOWN_GRACE_SECONDS * 1000)]);
-  process.stdout.write(`invitekit worker ${worker.id} running on ${deps.config.DATABASE_URL}\n`);
+  process.stdout.write(
+    `invitekit worker ${worker.id} running on ${describeDatabase(deps.config.DATABASE_URL)}\n`,
+  );
 }
 
 async function withDeps<T>(
@@ -176,6 +210,112 @@ withFlags(keys.command('revoke').description('revoke an API key').argument('<id>
       );
     }),
 );
+
+/** The client a member command works in, or why there is none (printed, exit 1). */
+async function clientFor(
+  deps: Deps,
+  clientId: string | undefined,
+  createIfNone: boolean,
+): Promise<{ id: string; name: string } | null> {
+  const choice = await chooseClient(deps, clientId, { createIfNone });
+  if (choice.kind === 'found') {
+    if (choice.created) process.stdout.write(`Created client ${choice.client.id} (there was none).\n`);
+    return choice.client;
+  }
+  const why = {
+    unknown: `No client with id ${choice.kind === 'unknown' ? choice.clientId : ''}.`,
+    none: 'There is no client yet, so no member either.',
+    several: 'There are several clients: say which one with --client ID (see invitekit keys list).',
+  };
+  process.stderr.write(`${why[choice.kind]}\n`);
+  process.exitCode = 1;
+  return null;
+}
+
+/** A refusal of the input, one line per field, as the API would word it. */
+function printRefusal(err: unknown): void {
+  if (!(err instanceof AppError)) throw err;
+  for (const [name, messages] of Object.entries(err.body)) {
+    process.stderr.write(`${name}: ${Array.isArray(messages) ? messages.join(' ') : String(messages)}\n`);
+  }
+  process.exitCode = 1;
+}
+
+const members = program.command('members').description('manage the people who sign in to the Console');
+withFlags(members.command('create').description('add a member to a client'))
+  .requiredOption('--email <email>', 'the address they sign in with')
+  .addOption(new Option('--role <role>', 'what they may do').choices(ROLES).makeOptionMandatory())
+  .option(
+    '--password <password>',
+    'their password (at least 12 characters); without it, a one-time link is printed',
+  )
+  .option('--name <name>', 'their name, as the Console shows it', '')
+  .option('--client <id>', 'the client (default: the only one)')
+  .action(async (opts) =>
+    withDeps(opts, async (deps) => {
+      const client = await clientFor(deps, opts.client, true);
+      if (!client) return;
+      try {
+        const { member, setPasswordToken } = await createMember(deps, client.id, {
+          email: opts.email,
+          name: opts.name,
+          role: opts.role,
+          password: opts.password,
+        });
+        process.stdout.write(
+          `Created ${member.role} ${member.email} in client ${client.id} (${client.name}).\n` +
+            `Database: ${describeDatabase(deps.config.DATABASE_URL)}\n` +
+            (setPasswordToken
+              ? `One-time link to set their password (valid 24 hours):\n  ${setPasswordUrl(deps.config.PUBLIC_URL, setPasswordToken)}\n`
+              : `They sign in at ${deps.config.PUBLIC_URL}/console\n`),
+        );
+      } catch (err) {
+        printRefusal(err);
+      }
+    }),
+  );
+withFlags(members.command('list').description('list members (never their passwords)'))
+  .option('--client <id>', 'only this client')
+  .option('--json', 'print JSON')
+  .action(async (opts) =>
+    withDeps(opts, async (deps) => {
+      const rows = await listMembers(deps, opts.client);
+      if (opts.json) return void process.stdout.write(`${JSON.stringify(rows)}\n`);
+      process.stdout.write(`Database: ${describeDatabase(deps.config.DATABASE_URL)}\n`);
+      if (rows.length === 0) {
+        return void process.stdout.write(
+          'No members. Add one: invitekit members create --email E --role admin\n',
+        );
+      }
+      for (const m of rows) {
+        const state = m.disabled_at ? `disabled ${m.disabled_at}` : m.has_password ? 'active' : 'invited';
+        const name = m.name ? `  "${m.name}"` : '';
+        process.stdout.write(
+          `${m.email}${name}  ${m.role}  client=${m.client_id} (${m.client_name})  ${state}\n`,
+        );
+      }
+    }),
+  );
+withFlags(members.command('disable').description('stop a member signing in; their sessions end at once'))
+  .requiredOption('--email <email>', "the member's address")
+  .option('--client <id>', 'the client (default: the only one)')
+  .action(async (opts) =>
+    withDeps(opts, async (deps) => {
+      const client = await clientFor(deps, opts.client, false);
+      if (!client) return;
+      const done = await disableMember(deps, client.id, opts.email);
+      if (!done) {
+        process.stderr.write(`No member with email ${opts.email} in client ${client.id}.\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const sessions = `${done.sessionsEnded} session${done.sessionsEnded === 1 ? '' : 's'} ended`;
+      process.stdout.write(
+        `${done.alreadyDisabled ? 'Already disabled' : 'Disabled'}: ${done.member.email} in client ${client.id}; ${sessions}.\n` +
+          `Database: ${describeDatabase(deps.config.DATABASE_URL)}\n`,
+      );
+    }),
+  );
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);

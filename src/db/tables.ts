@@ -333,6 +333,70 @@ export interface SandboxClocksTable {
   updated_at: string;
 }
 
+/** A person who signs in to the Console, in one client. */
+export interface MembersTable {
+  client_id: string;
+  id: string;
+  /** As typed; unique per client in any case. */
+  email: string;
+  name: string;
+  /** What the member may do: members/roles.ts. */
+  role: 'admin' | 'full' | 'operations' | 'operations_limited' | 'developer';
+  /** null until the member sets a password through a one-time link. */
+  password_hash: string | null;
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Admin-managed groups of members; an invite a member sends carries their group. */
+export interface GroupsTable {
+  client_id: string;
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface MemberGroupsTable {
+  client_id: string;
+  member_id: string;
+  group_id: string;
+}
+
+export interface ConsoleSessionsTable {
+  /** SHA-256 (hex) of the token in the browser's cookie. */
+  id: string;
+  client_id: string;
+  member_id: string;
+  created_at: string;
+  last_seen_at: string;
+  /** The absolute end, whatever the activity. */
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export type MemberTokenPurpose = 'setup' | 'invite' | 'reset';
+
+/** One-time links: the first admin's setup, an invited member's first password, a reset. */
+export interface MemberTokensTable {
+  /** SHA-256 (hex) of the token in the link. */
+  id: string;
+  client_id: string;
+  /** null for `setup`, whose member does not exist yet. */
+  member_id: string | null;
+  purpose: MemberTokenPurpose;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** One attempt a Console throttle counts (a failed sign-in, a reset link sent). */
+export interface ConsoleAttemptsTable {
+  /** SHA-256 (hex) of what is counted: the throttle's name and the lower-cased email typed. */
+  subject: string;
+  attempted_at: string;
+}
+
 export interface Database {
   clients: ClientsTable;
   api_keys: ApiKeysTable;
@@ -359,4 +423,10 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   sandbox_clocks: SandboxClocksTable;
+  members: MembersTable;
+  groups: GroupsTable;
+  member_groups: MemberGroupsTable;
+  console_sessions: ConsoleSessionsTable;
+  member_tokens: MemberTokensTable;
+  console_attempts: ConsoleAttemptsTable;
 }

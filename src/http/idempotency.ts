@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, statusOf } from '../errors.ts';
 import * as repo from './idempotency.repo.ts';
+import { markPartCommitted } from './idempotency-parts.repo.ts';
 import { documentDetailResponse, documentHeader } from './route-docs.ts';
 
 /** How long an answer is kept and replayed. */
@@ -54,12 +55,38 @@ export function recoveryOf(req: FastifyRequest): RecoveryPoint | undefined {
   return {
     async mark(trx, resource) {
       if (!(await repo.markCommitted(trx, claim.clientId, claim.key, claim.lockedUntil, resource))) {
-        throw AppError.detail(
-          'conflict',
-          'A retry with this Idempotency-Key took over while this request ran; it changed nothing.',
-          { 'Retry-After': '1' },
-        );
+        throw lostKey('it changed nothing');
       }
+    },
+  };
+}
+
+function lostKey(outcome: string): AppError {
+  const detail = `A retry with this Idempotency-Key took over while this request ran; ${outcome}.`;
+  return AppError.detail('conflict', detail, { 'Retry-After': '1' });
+}
+
+/**
+ * A recovery point for a change committed in parts, a transaction each (a batch). Each part
+ * marks the key with everything the request made so far (its `resource` names it all), under
+ * the same lease check as a single mark: a request that lost its key commits no further part,
+ * and the retry that took the key over reads what was made and goes on from there.
+ */
+export interface PartsRecoveryPoint extends RecoveryPoint {
+  /** What earlier holders of the key committed; read after this request holds it. */
+  committed(db: Db): Promise<string | null>;
+}
+
+export function partsRecoveryOf(req: FastifyRequest): PartsRecoveryPoint | undefined {
+  const claim = req.idempotencyClaim;
+  if (!claim) return undefined;
+  return {
+    async committed(db) {
+      return (await repo.findKey(db, claim.clientId, claim.key))?.resource ?? null;
+    },
+    async mark(trx, resource) {
+      const held = await markPartCommitted(trx, claim.clientId, claim.key, claim.lockedUntil, resource);
+      if (!held) throw lostKey('what it had committed stands, and this part was not made');
     },
   };
 }

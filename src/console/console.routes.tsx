@@ -1,0 +1,140 @@
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../deps.ts';
+import { AppError, type ErrorKind, statusOf } from '../errors.ts';
+import { BUSY_RETRY_AFTER, databaseFault } from '../http/error-handler.ts';
+import { assetRoutes } from './assets.ts';
+import { authRoutes, showSignIn } from './auth.routes.tsx';
+import { showInvites } from './invites.routes.tsx';
+import { ComingSoonPage } from './pages/coming-soon.tsx';
+import { MessagePage } from './pages/message.tsx';
+import { sendPage } from './render.ts';
+import { SECTIONS } from './sections.ts';
+import { loadMember, requireMember } from './session.hook.ts';
+import type { Shell } from './shell.ts';
+import { shellOf } from './shell.ts';
+
+/**
+ * The Console's policy: scripts and styles only from /console/assets, no inline ones; forms post
+ * only here; no framing, and no URL (set-password tokens) leaks through Referer.
+ */
+const PAGE_HEADERS = {
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+} as const;
+
+const TITLES: Partial<Record<ErrorKind, string>> = {
+  bad_request: 'Check the request',
+  forbidden: 'Not allowed',
+  not_found: 'Page not found',
+  gone: 'Link expired',
+  payload_too_large: 'Too large',
+  too_many_requests: 'Too many requests',
+  unavailable: 'Busy',
+  insufficient_storage: 'Storage full',
+};
+
+/** Every page and form under /console; registered with that prefix. */
+export async function consoleRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  await app.register(cookie);
+  await app.register(formbody);
+  app.decorateRequest('member', null);
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, hide: true };
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    reply.headers({ ...PAGE_HEADERS, 'cache-control': reply.getHeader('cache-control') ?? 'no-store' });
+  });
+  app.addHook('preHandler', loadMember(deps));
+
+  // Work a request started but did not wait for (a reset email), finished before the app closes.
+  const pending = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  };
+  app.addHook('onClose', async () => {
+    await Promise.all(pending);
+  });
+
+  app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => errorPage(deps, err, req, reply));
+  app.setNotFoundHandler(async (req, reply) =>
+    messagePage(deps, req, reply, 'not_found', 'There is nothing at this address.'),
+  );
+
+  assetRoutes(app);
+  app.get('/', async (req, reply) =>
+    req.member ? showInvites(deps, req, reply) : showSignIn(deps, req, reply),
+  );
+  authRoutes(app, deps, track);
+  for (const section of SECTIONS) {
+    if (section.built || (section.sandboxOnly && !deps.config.SANDBOX)) continue;
+    app.get(
+      section.path.slice('/console'.length),
+      { preHandler: requireMember(deps, section.permission) },
+      async (req, reply) => {
+        const shell = await shellOf(deps, req, reply);
+        return sendPage(reply, <ComingSoonPage shell={shell} label={section.label} />);
+      },
+    );
+  }
+}
+
+/** The page's frame, or a signed-out one when even that fails (the database is out of reach). */
+async function frameFor(deps: Deps, req: FastifyRequest, reply: FastifyReply): Promise<Shell> {
+  try {
+    return await shellOf(deps, req, reply);
+  } catch {
+    return { member: null, csrf: '', flash: null, sandbox: deps.config.SANDBOX, path: '' };
+  }
+}
+
+async function messagePage(
+  deps: Deps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  kind: ErrorKind,
+  message: string,
+) {
+  const shell = await frameFor(deps, req, reply);
+  const title = TITLES[kind] ?? 'Something went wrong';
+  return sendPage(reply, <MessagePage shell={shell} title={title} message={message} />, statusOf(kind));
+}
+
+/** Every error as a page in the Console's frame, with the status the API would answer. */
+async function errorPage(deps: Deps, err: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply) {
+  req.member ??= null;
+  if (err instanceof AppError) {
+    reply.headers(err.headers);
+    const detail = typeof err.body.detail === 'string' ? err.body.detail : 'Check the form and try again.';
+    return messagePage(deps, req, reply, err.kind, detail);
+  }
+  const fault = databaseFault(err);
+  if (fault === 'busy' || fault === 'unreachable') {
+    req.log.warn({ err }, 'database busy');
+    reply.header('retry-after', BUSY_RETRY_AFTER);
+    return messagePage(deps, req, reply, 'unavailable', 'The server is busy. Try again in a few seconds.');
+  }
+  if (fault === 'full') {
+    req.log.error({ err }, 'database storage is full');
+    return messagePage(
+      deps,
+      req,
+      reply,
+      'insufficient_storage',
+      "The server's storage is full; nothing was saved.",
+    );
+  }
+  if (err.statusCode === statusOf('payload_too_large')) {
+    return messagePage(deps, req, reply, 'payload_too_large', 'What was sent is too large.');
+  }
+  if (err.statusCode !== undefined && err.statusCode < statusOf('internal')) {
+    return messagePage(deps, req, reply, 'bad_request', 'This request could not be read.');
+  }
+  req.log.error({ err }, 'unhandled error');
+  return messagePage(deps, req, reply, 'internal', 'Something went wrong on our side. Try again.');
+}
