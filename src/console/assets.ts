@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 
@@ -19,13 +19,20 @@ function asset(name: string, extension: string, type: string, body: Buffer): Ass
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Every stylesheet of the folder as one: `console.css` (the shell) first, then each page
+ * family's own file in name order, so pages built side by side never edit one file.
+ */
+function stylesheet(): Buffer {
+  const dir = new URL('./assets/', import.meta.url);
+  const others = readdirSync(dir)
+    .filter((f) => f.endsWith('.css') && f !== 'console.css')
+    .sort();
+  return Buffer.concat(['console.css', ...others].map((f) => readFileSync(new URL(f, dir))));
+}
+
 export const ASSETS = {
-  stylesheet: asset(
-    'console',
-    'css',
-    'text/css; charset=utf-8',
-    readFileSync(new URL('./assets/console.css', import.meta.url)),
-  ),
+  stylesheet: asset('console', 'css', 'text/css; charset=utf-8', stylesheet()),
   htmx: asset(
     'htmx',
     'js',

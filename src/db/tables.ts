@@ -72,6 +72,8 @@ export interface InvitesTable {
   expired_at: string | null;
   /** Reminders sent since the invite was last sent; a re-send starts again from 0. */
   reminder_count: number;
+  /** The Console member who sent it; null for API sends. */
+  sent_by_member_id?: string | null;
   created_at: string;
   updated_at: string;
   invited_at: string;

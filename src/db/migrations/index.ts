@@ -14,6 +14,7 @@ import * as m0013 from './0013_shareable.ts';
 import * as m0014 from './0014_sandbox_clocks.ts';
 import * as m0015 from './0015_invite_documents.ts';
 import * as m0016 from './0016_members.ts';
+import * as m0017 from './0017_invite_sender.ts';
 
 /** Every migration, in order. New ones are appended, never edited once released. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0014_sandbox_clocks': m0014,
   '0015_invite_documents': m0015,
   '0016_members': m0016,
+  '0017_invite_sender': m0017,
 };
 
 export const migrationProvider: MigrationProvider = {
