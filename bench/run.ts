@@ -5,6 +5,7 @@ import { createKey } from '../src/auth/keys.service.ts';
 import { closeDeps, createDeps } from '../src/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
 import { type BatchResult, batchSection, measureBatch } from './batch.ts';
+import { type ConsoleListRow, consoleListSection, measureConsoleList } from './console-list.ts';
 import { type DeliveryRow, measureNodemailerCeiling, measurePipeline } from './delivery.ts';
 import { type JobsRow, jobsSection, measureJobs } from './jobs.ts';
 import { freePort, load, type Row, startProcess, table } from './lib.ts';
@@ -19,7 +20,7 @@ import { seedInvites } from './seed.ts';
 const SEED = Number(process.env.BENCH_SEED ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
-const ONLY = process.env.BENCH_ONLY; // api | delivery | list | jobs | batch
+const ONLY = process.env.BENCH_ONLY; // api | delivery | list | jobs | batch | console
 const DELIVERY_SECONDS = Number(process.env.BENCH_DELIVERY_SECONDS ?? 20);
 const LIST_SIZES = (process.env.BENCH_LIST_SIZES ?? '10000,1000000').split(',').map(Number);
 const LIST_REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 300);
@@ -186,6 +187,12 @@ if (!ONLY || ONLY === 'batch') {
   batch = await measureBatch({ size: BATCH_SIZE, duration: DURATION, logLevel: LOG_LEVEL });
 }
 
+// The Console's Invites page at 10k and 1M invites: its time to first byte must not grow with them.
+let consoleRows: ConsoleListRow[] = [];
+if (!ONLY || ONLY === 'console') {
+  consoleRows = await measureConsoleList({ sizes: LIST_SIZES, requests: LIST_REQUESTS });
+}
+
 const report = [
   '# Benchmark results',
   '',
@@ -216,6 +223,9 @@ const report = [
     ? jobsSection(jobRows, DURATION)
     : '## Sends with the worker on, as the jobs table grows\n\n(not run)\n',
   batch ? batchSection(batch, DURATION) : '## Sending in batches\n\n(not run)\n',
+  consoleRows.length
+    ? consoleListSection(consoleRows, LIST_REQUESTS)
+    : '## The Console’s Invites page as invites grow\n\n(not run)\n',
 ].join('\n');
 writeFileSync(new URL('./results.md', import.meta.url), report);
 console.log(`\n${report}`);

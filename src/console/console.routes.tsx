@@ -6,14 +6,18 @@ import { AppError, type ErrorKind, statusOf } from '../errors.ts';
 import { BUSY_RETRY_AFTER, databaseFault } from '../http/error-handler.ts';
 import { assetRoutes } from './assets.ts';
 import { authRoutes, showSignIn } from './auth.routes.tsx';
-import { showInvites } from './invites.routes.tsx';
+import { registerBulkRoutes } from './bulk.routes.tsx';
+import { registerInvitesRoutes, showInvites } from './invites.routes.tsx';
 import { ComingSoonPage } from './pages/coming-soon.tsx';
 import { MessagePage } from './pages/message.tsx';
 import { sendPage } from './render.ts';
 import { SECTIONS } from './sections.ts';
+import { registerSendRoutes } from './send.routes.tsx';
 import { loadMember, requireMember } from './session.hook.ts';
+import { registerSettingsRoutes } from './settings.routes.tsx';
 import type { Shell } from './shell.ts';
 import { shellOf } from './shell.ts';
+import { registerTemplatesRoutes } from './templates.routes.tsx';
 
 /**
  * The Console's policy: scripts and styles only from /console/assets, no inline ones; forms post
@@ -26,6 +30,24 @@ const PAGE_HEADERS = {
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 } as const;
+
+/**
+ * Pages that show a recipient's email or pages as a preview (in a sandboxed `srcdoc` frame,
+ * which takes its parent's policy): those documents carry inline styles and remote logos, so
+ * the policy lets styles inline and images over https. Scripts stay refused everywhere.
+ */
+const PREVIEW_POLICY = PAGE_HEADERS['content-security-policy']
+  .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+  .replace("img-src 'self' data:", "img-src 'self' data: https:");
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route shows a recipient's email or pages as a preview (see PREVIEW_POLICY). */
+    previews?: boolean;
+  }
+}
+
+const showsPreviews = (req: FastifyRequest) => req.routeOptions.config?.previews === true;
 
 const TITLES: Partial<Record<ErrorKind, string>> = {
   bad_request: 'Check the request',
@@ -46,8 +68,9 @@ export async function consoleRoutes(app: FastifyInstance, deps: Deps): Promise<v
   app.addHook('onRoute', (route) => {
     route.schema = { ...route.schema, hide: true };
   });
-  app.addHook('onSend', async (_req, reply) => {
+  app.addHook('onSend', async (req, reply) => {
     reply.headers({ ...PAGE_HEADERS, 'cache-control': reply.getHeader('cache-control') ?? 'no-store' });
+    if (showsPreviews(req)) reply.header('content-security-policy', PREVIEW_POLICY);
   });
   app.addHook('preHandler', loadMember(deps));
 
@@ -71,6 +94,11 @@ export async function consoleRoutes(app: FastifyInstance, deps: Deps): Promise<v
     req.member ? showInvites(deps, req, reply) : showSignIn(deps, req, reply),
   );
   authRoutes(app, deps, track);
+  registerSendRoutes(app, deps);
+  registerBulkRoutes(app, deps);
+  registerInvitesRoutes(app, deps);
+  registerTemplatesRoutes(app, deps);
+  registerSettingsRoutes(app, deps);
   for (const section of SECTIONS) {
     if (section.built || (section.sandboxOnly && !deps.config.SANDBOX)) continue;
     app.get(

@@ -16,10 +16,10 @@ export interface Section {
 /** The navigation, in order. A new page is one more entry (see README.md). */
 export const SECTIONS: readonly Section[] = [
   { label: 'Invites', path: '/console', built: true },
-  { label: 'Send invite', path: '/console/send', permission: 'canSend', built: false },
-  { label: 'Bulk send', path: '/console/bulk', permission: 'canSend', built: false },
-  { label: 'Templates', path: '/console/templates', permission: 'canEditFlows', built: false },
-  { label: 'Settings', path: '/console/settings', permission: 'canEditFlows', built: false },
+  { label: 'Send invite', path: '/console/send', permission: 'canSend', built: true },
+  { label: 'Bulk send', path: '/console/bulk', permission: 'canSend', built: true },
+  { label: 'Templates', path: '/console/templates', permission: 'canEditFlows', built: true },
+  { label: 'Settings', path: '/console/settings', permission: 'canEditFlows', built: true },
   { label: 'Dashboard', path: '/console/dashboard', permission: 'canSeeDashboard', built: false },
   { label: 'Team', path: '/console/team', permission: 'canManageMembers', built: false },
   { label: 'API keys', path: '/console/keys', permission: 'canManageKeys', built: false },

@@ -2,9 +2,11 @@ import type { Db } from '../db/client.ts';
 import { parseJson } from '../db/json.ts';
 import type { InvitesTable } from '../db/tables.ts';
 import { findFlow } from '../flows/flows.repo.ts';
+import type { FlowTemplate } from '../flows/flows.schema.ts';
 import { flowTemplateOf } from '../flows/flows.service.ts';
 import { inviteUrl } from '../lib/links.ts';
 import { loadInviteSettings } from '../settings/invite-settings.service.ts';
+import type { Language } from '../templates/copy/index.ts';
 import type { OverrideInviteTemplate } from '../templates/override.schema.ts';
 import type { RenderContext } from '../templates/render.ts';
 import { findTemplate } from '../templates/templates.repo.ts';
@@ -52,5 +54,26 @@ export async function renderContextFor(
     flow: flow ? flowTemplateOf(flow) : null,
     settings: { company_name: settings.company_name, sender: settings.sender, brand: settings.brand },
     language: flow?.language ?? 'en',
+  };
+}
+
+/**
+ * The context of a flow that is not saved (the Console's preview): the draft's texts and
+ * language over the client's settings, for a sample recipient.
+ */
+export async function draftRenderContext(
+  db: Db,
+  clientId: string,
+  draft: { language: Language; template: FlowTemplate },
+  sample: { firstName: string; lastName: string; url: string },
+): Promise<RenderContext> {
+  const settings = await loadInviteSettings(db, clientId);
+  return {
+    ...sample,
+    override: null,
+    template: null,
+    flow: draft.template,
+    settings: { company_name: settings.company_name, sender: settings.sender, brand: settings.brand },
+    language: draft.language,
   };
 }

@@ -73,6 +73,16 @@ async function flowOfSend(
   return lookUp(ctx, 'only-flow', () => onlyFlow(deps.db, clientId));
 }
 
+/**
+ * Who sends from the Console: the member (recorded as the invite's sender), the group the
+ * invite belongs to, and the teammates Cc'd (added to its `reply_to`). API sends have none.
+ */
+export interface SendOrigin {
+  memberId: string;
+  groupId: string | null;
+  cc: string[];
+}
+
 /** A send that passed every rule: the invite row as it will be written, and what goes with it. */
 export interface PreparedInvite {
   row: InvitesTable;
@@ -90,6 +100,7 @@ export async function prepareInvite(
   ctx: SendContext,
   body: SendInviteRequest,
   schemaErrors: FieldErrors,
+  origin?: SendOrigin,
 ): Promise<{ invite: PreparedInvite } | { errors: FieldErrors }> {
   // A body that is not an object has nothing more to judge.
   if (schemaErrors.non_field_errors) return { errors: schemaErrors };
@@ -113,12 +124,13 @@ export async function prepareInvite(
   const override = body.override_invite_template ?? null;
   const flowReplyTo = flow ? flowTemplateOf(flow).email?.reply_to : undefined;
   const replyTo = [
-    ...new Set(
-      override?.email?.reply_to ??
+    ...new Set([
+      ...(override?.email?.reply_to ??
         (template?.reply_to ? [template.reply_to] : undefined) ??
         flowReplyTo ??
-        [],
-    ),
+        []),
+      ...(origin?.cc ?? []),
+    ]),
   ];
   const now = deps.clock.now().toISOString();
   const row: InvitesTable = {
@@ -148,6 +160,10 @@ export async function prepareInvite(
     invited_at: now,
     revoked_at: null,
   };
+  if (origin) {
+    row.group_id = origin.groupId;
+    row.sent_by_member_id = origin.memberId;
+  }
   return { invite: { row, replyTo, settings } };
 }
 

@@ -5,7 +5,13 @@ import { type FieldErrors, fieldErrorsFromAjv } from '../errors.ts';
 import { type PartsRecoveryPoint, resourceId, resourceName } from '../http/idempotency.ts';
 import { validatorCompiler } from '../http/validation.ts';
 import { transactAndWake } from '../queue/transact.ts';
-import { type PreparedInvite, prepareInvite, sendContext, writeInvite } from './invite-send.ts';
+import {
+  type PreparedInvite,
+  prepareInvite,
+  type SendOrigin,
+  sendContext,
+  writeInvite,
+} from './invite-send.ts';
 import { dropEmptyContacts } from './invites.input.ts';
 import type { InviteObject } from './invites.schema.ts';
 import { SendInviteRequest } from './invites.schema.ts';
@@ -50,12 +56,14 @@ const batchResource = (made: (string | null)[]) =>
  * invite, or its field errors (and nothing written for it). Valid items are written `CHUNK` to a
  * transaction. With an Idempotency-Key every transaction names all the invites made so far on
  * the key, so a retry after a crash answers those from what was made and sends only the rest.
+ * `origin` is the Console member sending them; none for the API.
  */
 export async function sendInviteBatch(
   deps: Deps,
   clientId: string,
   items: unknown[],
   recovery?: PartsRecoveryPoint,
+  origin?: SendOrigin,
 ): Promise<{ results: Result[] }> {
   const ctx = await sendContext(deps, clientId);
   let made = madeBefore((await recovery?.committed(deps.db)) ?? null, items.length);
@@ -64,7 +72,7 @@ export async function sendInviteBatch(
   for (const [index, item] of items.entries()) {
     if (made[index]) continue;
     const { body, errors } = readItem(item);
-    const prepared = await prepareInvite(deps, ctx, body, errors);
+    const prepared = await prepareInvite(deps, ctx, body, errors, origin);
     if ('errors' in prepared) results[index] = { errors: prepared.errors };
     else ready.push({ index, invite: prepared.invite });
   }

@@ -53,11 +53,18 @@ export async function getInvite(deps: Deps, clientId: string, id: string): Promi
   return answerInvite(deps, await loadView(deps, clientId, id));
 }
 
+/** The Console member who acted, kept in the event's `data.member`; API calls have none. */
+export interface MemberActor {
+  id: string;
+  name: string;
+}
+
 export async function resendInvite(
   deps: Deps,
   clientId: string,
   id: string,
   recovery?: RecoveryPoint,
+  actor?: MemberActor,
 ): Promise<InviteObject> {
   const row = await repo.findInvite(deps.db, clientId, id);
   if (!row) throw AppError.notFound();
@@ -71,7 +78,7 @@ export async function resendInvite(
     // The count starts again; the earlier send's reminders see the new send time and stand down.
     await queueReminder(trx, row, settings, now, 1, new Date(now));
     const queued = await queueDeliveries(trx, row, now, 'resend');
-    const data = { deliveries: queued.map((d) => d.id) };
+    const data = { deliveries: queued.map((d) => d.id), ...(actor && { member: actor }) };
     await recordInviteEvent(trx, deps.config, {
       client_id: clientId,
       invite_id: id,
@@ -90,6 +97,7 @@ export async function revokeInvite(
   clientId: string,
   id: string,
   recovery?: RecoveryPoint,
+  actor?: MemberActor,
 ): Promise<InviteObject> {
   const row = await repo.findInvite(deps.db, clientId, id);
   if (!row) throw AppError.notFound();
@@ -103,6 +111,7 @@ export async function revokeInvite(
       client_id: clientId,
       invite_id: id,
       type: 'invite.revoked',
+      ...(actor && { data: { member: actor } }),
       created_at: now,
     });
   });

@@ -57,6 +57,11 @@ export async function brandingFor(
   const ctx: RenderContext = invite
     ? await renderContextFor(db, invite, publicUrl)
     : { firstName: '', lastName: '', url: '', override: null, template: null };
+  return brandingOf(ctx);
+}
+
+/** The branding of a render context already built (an invite's, or a draft flow's preview). */
+export function brandingOf(ctx: RenderContext): Branding {
   const language = ctx.language ?? 'en';
   const copy = copyFor(language);
   const sub = placeholders(ctx);

@@ -90,12 +90,18 @@ function SignedInFrame({ shell, children }: { shell: Shell; children: ComponentC
   );
 }
 
+/** The section a path belongs to: its own page or one below it (an invite under Invites). */
+function isCurrent(section: string, path: string): boolean {
+  if (section === '/console') return path === '/console' || path.startsWith('/console/invites');
+  return path === section || path.startsWith(`${section}/`);
+}
+
 function NavList({ sections, current }: { sections: Section[]; current: string }) {
   return (
     <ul>
       {sections.map((s) => (
         <li key={s.path}>
-          <a href={s.path} aria-current={s.path === current ? 'page' : undefined}>
+          <a href={s.path} aria-current={isCurrent(s.path, current) ? 'page' : undefined}>
             {s.label}
             {!s.built && (
               <>

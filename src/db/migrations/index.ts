@@ -15,6 +15,7 @@ import * as m0014 from './0014_sandbox_clocks.ts';
 import * as m0015 from './0015_invite_documents.ts';
 import * as m0016 from './0016_members.ts';
 import * as m0017 from './0017_invite_sender.ts';
+import * as m0018 from './0018_console_invites.ts';
 
 /** Every migration, in order. New ones are appended, never edited once released. */
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0015_invite_documents': m0015,
   '0016_members': m0016,
   '0017_invite_sender': m0017,
+  '0018_console_invites': m0018,
 };
 
 export const migrationProvider: MigrationProvider = {
