@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { AppError, type FieldErrors } from '../errors.ts';
-import { findKey, insertPending, takeOver } from '../http/idempotency.repo.ts';
+import { findKey, insertPending, markCommitted, takeOver } from '../http/idempotency.repo.ts';
 import type { PartsRecoveryPoint } from '../http/idempotency.ts';
-import { markPartCommitted } from '../http/idempotency-parts.repo.ts';
 import type { SendOrigin } from '../invites/invite-send.ts';
 import { sendInviteBatch } from '../invites/invites-batch.service.ts';
 import type { BulkRow } from './bulk-csv.ts';
@@ -58,7 +57,7 @@ async function holdKey(deps: Deps, clientId: string, key: string) {
       return (await findKey(db, clientId, key))?.resource ?? null;
     },
     async mark(trx, resource) {
-      if (!(await markPartCommitted(trx, clientId, key, claim.locked_until, resource))) {
+      if (!(await markCommitted(trx, clientId, key, claim.locked_until, resource, true))) {
         throw AppError.detail('conflict', 'This file is being sent by another request.', {
           'Retry-After': '5',
         });

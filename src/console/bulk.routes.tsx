@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts';
 import { AppError, type FieldErrors, statusOf } from '../errors.ts';
 import { listFlows } from '../flows/flows.service.ts';
 import { prepareInvite, sendContext } from '../invites/invite-send.ts';
+import { readSendBody } from '../invites/invites.input.ts';
 import type { SignedIn } from '../members/sessions.service.ts';
 import { loadInviteSettings } from '../settings/invite-settings.service.ts';
 import {
@@ -18,7 +19,7 @@ import { fileHash, sendBulk, sentBefore } from './bulk-send.ts';
 import { type FormErrors, field, requireCsrf } from './forms.ts';
 import { BulkPage, type ShownRow } from './pages/bulk.tsx';
 import { sendPage } from './render.ts';
-import { groupOf, readSendBody, sendBodyOf } from './send-input.ts';
+import { groupOf, sendBodyOf } from './send-input.ts';
 import { memberOf, requireMember } from './session.hook.ts';
 import { shellOf } from './shell.ts';
 

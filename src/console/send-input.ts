@@ -1,10 +1,6 @@
-import type { ErrorObject } from 'ajv';
 import type { Deps } from '../deps.ts';
-import { type FieldErrors, fieldErrorsFromAjv } from '../errors.ts';
-import { validatorCompiler } from '../http/validation.ts';
+import type { FieldErrors } from '../errors.ts';
 import type { SendOrigin } from '../invites/invite-send.ts';
-import { dropEmptyContacts } from '../invites/invites.input.ts';
-import { SendInviteRequest } from '../invites/invites.schema.ts';
 import { listMembers } from '../members/members.service.ts';
 import type { SignedIn } from '../members/sessions.service.ts';
 
@@ -25,26 +21,6 @@ export const FIELD_LABELS: Record<string, string> = {
   group_id: 'Group',
   cc: 'Cc',
 };
-
-type Check = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
-
-// The body schema of `POST /v2/invites`, with the same rules (text trimmed, U+0000 refused).
-const checkSend = validatorCompiler({
-  schema: SendInviteRequest,
-  method: 'POST',
-  url: '/v2/invites',
-  httpPart: 'body',
-}) as unknown as Check;
-
-/** A send body as `POST /v2/invites` reads it: blank contacts dropped, then its schema's complaints. */
-export function readSendBody(item: Record<string, unknown>): {
-  body: SendInviteRequest;
-  errors: FieldErrors;
-} {
-  dropEmptyContacts(item);
-  const errors = checkSend(item) ? {} : fieldErrorsFromAjv(checkSend.errors ?? []);
-  return { body: item as SendInviteRequest, errors };
-}
 
 /**
  * A send body from typed-in values: a blank optional field is left out, as a form that

@@ -4,6 +4,7 @@ import { AppError, type FieldErrors, statusOf } from '../errors.ts';
 import { listFlows } from '../flows/flows.service.ts';
 import type { RenderedInvite } from '../invites/invite-render.ts';
 import { prepareInvite, sendContext } from '../invites/invite-send.ts';
+import { readSendBody } from '../invites/invites.input.ts';
 import { sendInviteBatch } from '../invites/invites-batch.service.ts';
 import type { SignedIn } from '../members/sessions.service.ts';
 import { loadInviteSettings } from '../settings/invite-settings.service.ts';
@@ -14,7 +15,6 @@ import {
   groupOf,
   originOf,
   RECIPIENT_FIELDS,
-  readSendBody,
   sendBodyOf,
   type Teammate,
   teammatesOf,

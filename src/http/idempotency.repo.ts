@@ -63,7 +63,8 @@ export async function takeOver(
 /**
  * Marks the key committed, naming what the request's change made, inside that change's
  * transaction; false when the request no longer holds the key (its lease lapsed and a retry
- * took it over), and then the change must roll back.
+ * took it over), and then the change must roll back. A change made in parts (a batch) marks
+ * it again with each part, naming all made so far: `again`.
  */
 export async function markCommitted(
   trx: Db,
@@ -71,13 +72,14 @@ export async function markCommitted(
   key: string,
   lockedUntil: string,
   resource: string,
+  again = false,
 ): Promise<boolean> {
   const res = await trx
     .updateTable('idempotency_keys')
     .set({ state: 'committed', resource })
     .where('client_id', '=', clientId)
     .where('key', '=', key)
-    .where('state', '=', 'pending')
+    .where('state', 'in', again ? ['pending', 'committed'] : ['pending'])
     .where('locked_until', '=', lockedUntil)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;

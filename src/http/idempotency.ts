@@ -5,7 +5,6 @@ import type { Db } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, statusOf } from '../errors.ts';
 import * as repo from './idempotency.repo.ts';
-import { markPartCommitted } from './idempotency-parts.repo.ts';
 import { documentDetailResponse, documentHeader } from './route-docs.ts';
 
 /** How long an answer is kept and replayed. */
@@ -85,7 +84,14 @@ export function partsRecoveryOf(req: FastifyRequest): PartsRecoveryPoint | undef
       return (await repo.findKey(db, claim.clientId, claim.key))?.resource ?? null;
     },
     async mark(trx, resource) {
-      const held = await markPartCommitted(trx, claim.clientId, claim.key, claim.lockedUntil, resource);
+      const held = await repo.markCommitted(
+        trx,
+        claim.clientId,
+        claim.key,
+        claim.lockedUntil,
+        resource,
+        true,
+      );
       if (!held) throw lostKey('what it had committed stands, and this part was not made');
     },
   };

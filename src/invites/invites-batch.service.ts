@@ -1,9 +1,7 @@
-import type { ErrorObject } from 'ajv';
 import type { DeliveriesTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
-import { type FieldErrors, fieldErrorsFromAjv } from '../errors.ts';
+import type { FieldErrors } from '../errors.ts';
 import { type PartsRecoveryPoint, resourceId, resourceName } from '../http/idempotency.ts';
-import { validatorCompiler } from '../http/validation.ts';
 import { transactAndWake } from '../queue/transact.ts';
 import {
   type PreparedInvite,
@@ -12,9 +10,8 @@ import {
   sendContext,
   writeInvite,
 } from './invite-send.ts';
-import { dropEmptyContacts } from './invites.input.ts';
+import { readSendBody } from './invites.input.ts';
 import type { InviteObject } from './invites.schema.ts';
-import { SendInviteRequest } from './invites.schema.ts';
 import { answerInvite, getInvite } from './invites.service.ts';
 
 /**
@@ -24,23 +21,6 @@ import { answerInvite, getInvite } from './invites.service.ts';
 const CHUNK = 100;
 
 type Result = { invite: InviteObject } | { errors: FieldErrors };
-
-type Check = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
-
-// The body schema of `POST /v2/invites`, checked by the same rules (text trimmed, U+0000 refused).
-const checkSend = validatorCompiler({
-  schema: SendInviteRequest,
-  method: 'POST',
-  url: '/v2/invites',
-  httpPart: 'body',
-}) as unknown as Check;
-
-/** One item as `POST /v2/invites` reads its body: blank contacts dropped, then the schema. */
-function readItem(item: unknown): { body: SendInviteRequest; errors: FieldErrors } {
-  dropEmptyContacts(item);
-  const errors = checkSend(item) ? {} : fieldErrorsFromAjv(checkSend.errors ?? []);
-  return { body: item as SendInviteRequest, errors };
-}
 
 /** The invite ids a key's earlier holders committed, by item; none for a first try. */
 function madeBefore(resource: string | null, count: number): (string | null)[] {
@@ -71,7 +51,7 @@ export async function sendInviteBatch(
   const ready: { index: number; invite: PreparedInvite }[] = [];
   for (const [index, item] of items.entries()) {
     if (made[index]) continue;
-    const { body, errors } = readItem(item);
+    const { body, errors } = readSendBody(item);
     const prepared = await prepareInvite(deps, ctx, body, errors, origin);
     if ('errors' in prepared) results[index] = { errors: prepared.errors };
     else ready.push({ index, invite: prepared.invite });

@@ -1,7 +1,10 @@
+import type { ErrorObject } from 'ajv';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { addFieldError, type FieldErrors } from '../errors.ts';
+import { addFieldError, type FieldErrors, fieldErrorsFromAjv } from '../errors.ts';
 import { stripText } from '../http/drf-input.ts';
+import { validatorCompiler } from '../http/validation.ts';
 import type { SendInviteRequest } from './invites.schema.ts';
+import { SendInviteRequest as SendInviteSchema } from './invites.schema.ts';
 
 export interface Recipient {
   firstName: string;
@@ -77,4 +80,24 @@ export function dropEmptyContacts(body: unknown): void {
     const value = b[key];
     if (typeof value === 'string' && stripText(value) === '') delete b[key];
   }
+}
+
+type Check = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+// The body schema of `POST /v2/invites`, checked by the same rules (text trimmed, U+0000 refused).
+const checkSend = validatorCompiler({
+  schema: SendInviteSchema,
+  method: 'POST',
+  url: '/v2/invites',
+  httpPart: 'body',
+}) as unknown as Check;
+
+/**
+ * A send body read as `POST /v2/invites` reads its own: blank contacts dropped, then the
+ * schema's complaints. For bodies that come another way (a batch's items, the Console's forms).
+ */
+export function readSendBody(item: unknown): { body: SendInviteRequest; errors: FieldErrors } {
+  dropEmptyContacts(item);
+  const errors = checkSend(item) ? {} : fieldErrorsFromAjv(checkSend.errors ?? []);
+  return { body: item as SendInviteRequest, errors };
 }

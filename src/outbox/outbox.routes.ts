@@ -27,14 +27,8 @@ export async function outboxRoutes(app: FastifyInstance, deps: Deps): Promise<vo
 
   app.get<{ Querystring: OutboxQuery }>(
     '/outbox',
-    {
-      schema: { hide: true, querystring: Query },
-      // The filter form sends its empty fields too; an empty one filters nothing.
-      preValidation: async (req) => {
-        const query = req.query as Record<string, unknown>;
-        for (const [key, value] of Object.entries(query)) if (value === '') delete query[key];
-      },
-    },
+    // The filter form sends its empty fields too: an empty optional parameter is absent (http/validation.ts).
+    { schema: { hide: true, querystring: Query } },
     async (req, reply) => {
       const { page, filters } = await readOutbox(deps, req.principal.clientId, req.query);
       // The same policy as the recipient's pages: each email is shown in a sandboxed srcdoc
