@@ -7,17 +7,20 @@ import { BUSY_RETRY_AFTER, databaseFault } from '../http/error-handler.ts';
 import { assetRoutes } from './assets.ts';
 import { authRoutes, showSignIn } from './auth.routes.tsx';
 import { registerBulkRoutes } from './bulk.routes.tsx';
+import { registerDashboardRoutes } from './dashboard.routes.tsx';
 import { registerInvitesRoutes, showInvites } from './invites.routes.tsx';
-import { ComingSoonPage } from './pages/coming-soon.tsx';
+import { registerKeysRoutes } from './keys.routes.tsx';
+import { registerOutboxRoutes } from './outbox.routes.tsx';
 import { MessagePage } from './pages/message.tsx';
 import { sendPage } from './render.ts';
-import { SECTIONS } from './sections.ts';
 import { registerSendRoutes } from './send.routes.tsx';
-import { loadMember, requireMember } from './session.hook.ts';
+import { loadMember } from './session.hook.ts';
 import { registerSettingsRoutes } from './settings.routes.tsx';
 import type { Shell } from './shell.ts';
 import { shellOf } from './shell.ts';
+import { registerTeamRoutes } from './team.routes.tsx';
 import { registerTemplatesRoutes } from './templates.routes.tsx';
+import { registerWebhooksRoutes } from './webhooks.routes.tsx';
 
 /**
  * The Console's policy: scripts and styles only from /console/assets, no inline ones; forms post
@@ -99,17 +102,11 @@ export async function consoleRoutes(app: FastifyInstance, deps: Deps): Promise<v
   registerInvitesRoutes(app, deps);
   registerTemplatesRoutes(app, deps);
   registerSettingsRoutes(app, deps);
-  for (const section of SECTIONS) {
-    if (section.built || (section.sandboxOnly && !deps.config.SANDBOX)) continue;
-    app.get(
-      section.path.slice('/console'.length),
-      { preHandler: requireMember(deps, section.permission) },
-      async (req, reply) => {
-        const shell = await shellOf(deps, req, reply);
-        return sendPage(reply, <ComingSoonPage shell={shell} label={section.label} />);
-      },
-    );
-  }
+  registerDashboardRoutes(app, deps);
+  registerTeamRoutes(app, deps);
+  registerKeysRoutes(app, deps);
+  registerWebhooksRoutes(app, deps);
+  if (deps.config.SANDBOX) registerOutboxRoutes(app, deps);
 }
 
 /** The page's frame, or a signed-out one when even that fails (the database is out of reach). */

@@ -9,27 +9,24 @@ export interface Section {
   permission?: Permission;
   /** Shown only in sandbox mode. */
   sandboxOnly?: boolean;
-  /** False while the page is not built: its path answers a "coming soon" page. */
-  built: boolean;
 }
 
 /** The navigation, in order. A new page is one more entry (see README.md). */
 export const SECTIONS: readonly Section[] = [
-  { label: 'Invites', path: '/console', built: true },
-  { label: 'Send invite', path: '/console/send', permission: 'canSend', built: true },
-  { label: 'Bulk send', path: '/console/bulk', permission: 'canSend', built: true },
-  { label: 'Templates', path: '/console/templates', permission: 'canEditFlows', built: true },
-  { label: 'Settings', path: '/console/settings', permission: 'canEditFlows', built: true },
-  { label: 'Dashboard', path: '/console/dashboard', permission: 'canSeeDashboard', built: false },
-  { label: 'Team', path: '/console/team', permission: 'canManageMembers', built: false },
-  { label: 'API keys', path: '/console/keys', permission: 'canManageKeys', built: false },
-  { label: 'Webhooks', path: '/console/webhooks', permission: 'canManageWebhooks', built: false },
+  { label: 'Invites', path: '/console' },
+  { label: 'Send invite', path: '/console/send', permission: 'canSend' },
+  { label: 'Bulk send', path: '/console/bulk', permission: 'canSend' },
+  { label: 'Templates', path: '/console/templates', permission: 'canEditFlows' },
+  { label: 'Settings', path: '/console/settings', permission: 'canEditFlows' },
+  { label: 'Dashboard', path: '/console/dashboard', permission: 'canSeeDashboard' },
+  { label: 'Team', path: '/console/team', permission: 'canManageMembers' },
+  { label: 'API keys', path: '/console/keys', permission: 'canManageKeys' },
+  { label: 'Webhooks', path: '/console/webhooks', permission: 'canManageWebhooks' },
   {
     label: 'Outbox',
     path: '/console/outbox',
     permission: 'seesPersonalData',
     sandboxOnly: true,
-    built: false,
   },
 ];
 

@@ -103,12 +103,6 @@ function NavList({ sections, current }: { sections: Section[]; current: string }
         <li key={s.path}>
           <a href={s.path} aria-current={isCurrent(s.path, current) ? 'page' : undefined}>
             {s.label}
-            {!s.built && (
-              <>
-                {' '}
-                <span class="soon">soon</span>
-              </>
-            )}
           </a>
         </li>
       ))}

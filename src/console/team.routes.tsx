@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../deps.ts';
+import { ComingSoonPage } from './pages/coming-soon.tsx';
+import { sendPage } from './render.ts';
+import { requireMember } from './session.hook.ts';
+import { shellOf } from './shell.ts';
+
+export function registerTeamRoutes(app: FastifyInstance, deps: Deps): void {
+  app.get('/team', { preHandler: requireMember(deps, 'canManageMembers') }, async (req, reply) => {
+    const shell = await shellOf(deps, req, reply);
+    return sendPage(reply, <ComingSoonPage shell={shell} label="Team" />);
+  });
+}
