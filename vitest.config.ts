@@ -12,6 +12,10 @@ export default defineConfig({
     // Test files mostly wait on the database and on child processes: on a 2-core machine two
     // run side by side (vitest's default there is one).
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // A worker keeps the modules it loaded from one test file to the next: each file starts its
+    // own app on its own database, so nothing of one file's state reaches another, and loading
+    // the app's module graph once per worker instead of once per file saves a fifth of the run.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

@@ -1,9 +1,10 @@
-// Screenshots of the recipient's pages at phone and desktop widths, for docs/screenshots/.
+// Screenshots of the recipient's pages and the Console's at phone and desktop widths, for docs/screenshots/.
 // Run with `npm run screenshots` (needs chromium; see test/helpers/browser.ts).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { inviteBody } from '../test/helpers/app.ts';
 import { launchChromium, startListeningApp } from '../test/helpers/browser.ts';
+import { consoleScreenshots } from './console-screenshots.ts';
 
 const OUT = join(import.meta.dirname, '..', 'docs', 'screenshots');
 const WIDTHS = [375, 1280];
@@ -50,6 +51,7 @@ try {
     await shot('expired');
     await context.close();
   }
+  await consoleScreenshots(t, browser, OUT);
   console.log(`Screenshots written to ${OUT}`);
 } finally {
   await browser.close();
