@@ -54,6 +54,8 @@ const countText = (t: TabCount) =>
 export function InvitesPage({ shell, page, tabs, query, choices, personalData }: InvitesProps) {
   const base = '/console/invites';
   const current = query.status ?? '';
+  // Shut unless one of them narrows the list: on a phone the list starts on the first screen.
+  const narrowed = [query.flow, query.sender, query.group, query.from, query.to].filter(Boolean).length;
   return (
     <Page shell={shell} title="Invites">
       <h1>Invites</h1>
@@ -91,17 +93,22 @@ export function InvitesPage({ shell, page, tabs, query, choices, personalData }:
               : 'The start of an external id, or an invite id.'}
           </p>
         </div>
-        <Select id="flow" label="Template" value={query.flow} choices={choices.flows} />
-        <Select id="sender" label="Sender" value={query.sender} choices={choices.members} />
-        <Select id="group" label="Group" value={query.group} choices={choices.groups} />
-        <div class="field">
-          <label for="filter-from">Sent from</label>
-          <input id="filter-from" name="from" type="date" value={query.from ?? ''} />
-        </div>
-        <div class="field">
-          <label for="filter-to">Sent until</label>
-          <input id="filter-to" name="to" type="date" value={query.to ?? ''} />
-        </div>
+        <details class="more-filters" open={narrowed > 0}>
+          <summary>More filters{narrowed > 0 && <span class="count"> ({narrowed} on)</span>}</summary>
+          <div class="more-grid">
+            <Select id="flow" label="Template" value={query.flow} choices={choices.flows} />
+            <Select id="sender" label="Sender" value={query.sender} choices={choices.members} />
+            <Select id="group" label="Group" value={query.group} choices={choices.groups} />
+            <div class="field">
+              <label for="filter-from">Sent from</label>
+              <input id="filter-from" name="from" type="date" value={query.from ?? ''} />
+            </div>
+            <div class="field">
+              <label for="filter-to">Sent until</label>
+              <input id="filter-to" name="to" type="date" value={query.to ?? ''} />
+            </div>
+          </div>
+        </details>
         <div class="filter-actions">
           <button type="submit" class="btn">
             Filter
