@@ -157,7 +157,7 @@ describe('the journey from the setup link to a completed invite', () => {
     await expect
       .poll(async () => (await outboxFor('mate@acme.example')).map((m) => m.text ?? '').join('\n'), {
         timeout: 60_000,
-        intervals: [500],
+        interval: 500,
       })
       .toContain('Sarah Longfield');
 

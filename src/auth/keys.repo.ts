@@ -20,6 +20,17 @@ export function listKeys(db: Db) {
     .execute();
 }
 
+/** One client's keys, newest first; never their secrets. */
+export function listClientKeys(db: Db, clientId: string) {
+  return db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'client_id', 'created_at', 'revoked_at'])
+    .where('client_id', '=', clientId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
 export async function insertClient(db: Db, row: { id: string; name: string; created_at: string }) {
   await db.insertInto('clients').values(row).execute();
 }

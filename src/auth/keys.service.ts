@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
 import { evictOldest } from '../lib/bounded.ts';
 import { newId } from '../lib/ids.ts';
 import * as repo from './keys.repo.ts';
@@ -68,6 +69,60 @@ export async function ensureKey(deps: Pick<Deps, 'db' | 'clock'>, id: string, se
 }
 
 export const listKeys = (deps: Pick<Deps, 'db'>) => repo.listKeys(deps.db);
+
+export interface ClientKey {
+  id: string;
+  name: string;
+  client_id: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** The keys of one client, newest first. */
+export const listClientKeys = (deps: Pick<Deps, 'db'>, clientId: string): Promise<ClientKey[]> =>
+  repo.listClientKeys(deps.db, clientId);
+
+const KEY_NAME_MAX = 255;
+
+/** A new key for an existing client, named as the member typed it; the secret is shown once. */
+export async function createClientKey(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  clientId: string,
+  input: { name: string },
+): Promise<{ api_key_id: string; api_key_secret: string; client_id: string }> {
+  const name = input.name.trim();
+  if (name === '') throw AppError.field('name', 'This field may not be blank.');
+  if (name.length > KEY_NAME_MAX) {
+    throw AppError.field('name', `Ensure this field has no more than ${KEY_NAME_MAX} characters.`);
+  }
+  return createKey(deps, { name, clientId });
+}
+
+/**
+ * Revokes one of the client's keys; a key of another client is not found, as if it did not
+ * exist. False when it was already revoked.
+ */
+export async function revokeClientKey(
+  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
+  clientId: string,
+  id: string,
+): Promise<boolean> {
+  await getClientKey(deps, clientId, id);
+  return revokeKey(deps, id);
+}
+
+/** One of the client's keys; a key of another client is not found. */
+export async function getClientKey(deps: Pick<Deps, 'db'>, clientId: string, id: string): Promise<ClientKey> {
+  const key = await repo.findKey(deps.db, id);
+  if (!key || key.client_id !== clientId) throw AppError.notFound();
+  return {
+    id: key.id,
+    name: key.name,
+    client_id: key.client_id,
+    created_at: key.created_at,
+    revoked_at: key.revoked_at,
+  };
+}
 
 export async function revokeKey(deps: Pick<Deps, 'db' | 'clock' | 'config'>, id: string): Promise<boolean> {
   authCacheOf(deps).delete(id);

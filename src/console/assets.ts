@@ -39,6 +39,12 @@ export const ASSETS = {
     'text/javascript; charset=utf-8',
     readFileSync(require.resolve('htmx.org/dist/htmx.min.js')),
   ),
+  copy: asset(
+    'copy',
+    'js',
+    'text/javascript; charset=utf-8',
+    readFileSync(new URL('./assets/copy.js', import.meta.url)),
+  ),
 };
 
 const CACHE_FOREVER = 'public, max-age=31536000, immutable';

@@ -5,6 +5,7 @@ import { AppError, type FieldErrors, statusOf } from '../errors.ts';
 import { listFlows } from '../flows/flows.service.ts';
 import { prepareInvite, sendContext } from '../invites/invite-send.ts';
 import { readSendBody } from '../invites/invites.input.ts';
+import { groupsNamed } from '../members/groups.service.ts';
 import type { SignedIn } from '../members/sessions.service.ts';
 import { loadInviteSettings } from '../settings/invite-settings.service.ts';
 import {
@@ -43,9 +44,10 @@ async function showBulk(
   extra: { errors?: FormErrors; checked?: Checked; status?: number } = {},
 ) {
   const member = memberOf(req);
-  const [flows, settings] = await Promise.all([
+  const [flows, settings, groups] = await Promise.all([
     listFlows(deps, member.clientId, { limit: FLOW_CHOICES }),
     loadInviteSettings(deps.db, member.clientId),
+    groupsNamed(deps, member.clientId, member.groupIds),
   ]);
   const shell = await shellOf(deps, req, reply);
   return sendPage(
@@ -54,7 +56,7 @@ async function showBulk(
       shell={shell}
       flows={flows.results.map((f) => ({ id: f.id, name: f.name }))}
       defaultFlowId={settings.default_flow_id}
-      groupIds={member.groupIds}
+      groups={groups}
       flowId={posted.flowId}
       groupId={posted.groupId}
       errors={extra.errors}

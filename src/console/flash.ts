@@ -14,6 +14,21 @@ export const FLASH_MESSAGES = {
   reset_sent:
     'If that address belongs to a member, an email with a link to set a new password is on its way. ' +
     'The link works once, within 24 hours.',
+  key_revoked: 'The API key is revoked: requests made with it are refused.',
+  webhook_created: 'The webhook subscription is created.',
+  webhook_deleted: 'The webhook subscription is deleted; its waiting deliveries will not be sent.',
+  webhook_test_queued: 'A test event is on its way. Reload to see its delivery below.',
+  webhook_retry_queued: 'The delivery is being sent again. Reload to see the attempt.',
+  member_invited: 'Invitation sent. Its link works once, within 24 hours.',
+  member_invite_unsent:
+    'The member was added, but the invitation email could not be sent. Send the link again from here.',
+  member_saved: 'Member saved. The change applies from their next page.',
+  member_disabled: 'Member disabled. They were signed out.',
+  member_enabled: 'Member enabled.',
+  invite_resent: 'A new link is on its way. Links sent before no longer work.',
+  group_created: 'Group created.',
+  group_renamed: 'Group renamed.',
+  group_deleted: 'Group deleted.',
 } as const;
 export type FlashKey = keyof typeof FLASH_MESSAGES;
 

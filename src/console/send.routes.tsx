@@ -6,6 +6,7 @@ import type { RenderedInvite } from '../invites/invite-render.ts';
 import { prepareInvite, sendContext } from '../invites/invite-send.ts';
 import { readSendBody } from '../invites/invites.input.ts';
 import { sendInviteBatch } from '../invites/invites-batch.service.ts';
+import { groupsNamed } from '../members/groups.service.ts';
 import type { SignedIn } from '../members/sessions.service.ts';
 import { loadInviteSettings } from '../settings/invite-settings.service.ts';
 import { type FormErrors, field, formErrorsOf, requireCsrf } from './forms.ts';
@@ -48,11 +49,14 @@ async function showSend(
   extra: { errors?: FormErrors; preview?: SendPreview; sentId?: string; status?: number },
 ) {
   const member = memberOf(req);
-  const choices = await sendChoices(deps, member);
+  const [choices, groups] = await Promise.all([
+    sendChoices(deps, member),
+    groupsNamed(deps, member.clientId, member.groupIds),
+  ]);
   const shell = await shellOf(deps, req, reply);
   return sendPage(
     reply,
-    <SendPage shell={shell} {...choices} groupIds={member.groupIds} form={form} {...extra} />,
+    <SendPage shell={shell} {...choices} groups={groups} form={form} {...extra} />,
     extra.status,
   );
 }

@@ -302,9 +302,9 @@ export function listDeliveryAttempts(db: Db, clientId: string, inviteId: string)
     .execute();
 }
 
-/** The client's senders, groups and templates, for the list's filters. */
+/** The client's senders and templates, for the list's filters. */
 export async function filterChoices(db: Db, clientId: string) {
-  const [members, groups, flows] = await Promise.all([
+  const [members, flows] = await Promise.all([
     // Only members who have sent something: one probe of the sender index each.
     db
       .selectFrom('members as m')
@@ -322,12 +322,6 @@ export async function filterChoices(db: Db, clientId: string) {
       .orderBy('m.name')
       .execute(),
     db
-      .selectFrom('groups')
-      .select(['id', 'name'])
-      .where('client_id', '=', clientId)
-      .orderBy('name')
-      .execute(),
-    db
       .selectFrom('flows')
       .select(['id', 'name'])
       .where('client_id', '=', clientId)
@@ -335,5 +329,5 @@ export async function filterChoices(db: Db, clientId: string) {
       .orderBy('name')
       .execute(),
   ]);
-  return { members, groups, flows };
+  return { members, flows };
 }

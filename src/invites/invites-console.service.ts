@@ -3,6 +3,7 @@ import type { PageRequest } from '../db/keyset.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { iso } from '../lib/time.ts';
+import { listGroups } from '../members/groups.service.ts';
 import type { InviteVisibility } from '../members/roles.ts';
 import { listInviteDocuments, listInviteResponses } from './invite-documents.service.ts';
 import { INVITE_STATUSES, type InviteStatus } from './invites.schema.ts';
@@ -224,8 +225,13 @@ export async function* eachMemberInvite(
   }
 }
 
-export const listFilterChoices = (deps: Pick<Deps, 'db'>, clientId: string) =>
-  repo.filterChoices(deps.db, clientId);
+export async function listFilterChoices(deps: Pick<Deps, 'db'>, clientId: string) {
+  const [choices, groups] = await Promise.all([
+    repo.filterChoices(deps.db, clientId),
+    listGroups(deps, clientId),
+  ]);
+  return { ...choices, groups };
+}
 
 /** One moment of an invite's history, as its timeline shows it. */
 export interface TimelineEntry {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/client.ts';
+import { type Db, isPostgres } from '../db/client.ts';
 import type { MembersTable } from '../db/tables.ts';
 
 const lowerEmail = sql<string>`lower(email)`;
@@ -91,6 +91,54 @@ export async function markDisabled(db: Db, clientId: string, id: string, at: str
     .where('disabled_at', 'is', null)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
+}
+
+/** False when the member was not disabled. */
+export async function markEnabled(db: Db, clientId: string, id: string, at: string): Promise<boolean> {
+  const res = await db
+    .updateTable('members')
+    .set({ disabled_at: null, updated_at: at })
+    .where('client_id', '=', clientId)
+    .where('id', '=', id)
+    .where('disabled_at', 'is not', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
+export async function setRole(
+  db: Db,
+  clientId: string,
+  id: string,
+  role: MembersTable['role'],
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('members')
+    .set({ role, updated_at: at })
+    .where('client_id', '=', clientId)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function countActiveAdmins(db: Db, clientId: string): Promise<number> {
+  const row = await db
+    .selectFrom('members')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('client_id', '=', clientId)
+    .where('role', '=', 'admin')
+    .where('disabled_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Holds the client's row until the transaction ends, so two changes to its members that each
+ * count its admins run one after the other. SQLite's transactions already hold the one write lock.
+ */
+export async function lockClientMembers(trx: Db, clientId: string): Promise<void> {
+  if (isPostgres(trx)) {
+    await trx.selectFrom('clients').select('id').where('id', '=', clientId).forUpdate().execute();
+  }
 }
 
 /** The first `n` clients: enough to tell whether there is only one. */

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { AppError, type FieldErrors } from '../errors.ts';
 import { isEmailAddress } from '../http/email-address.ts';
 import { newId } from '../lib/ids.ts';
+import { existingGroupIds, replaceMemberGroups } from './groups.repo.ts';
 import { issueMemberToken, retireMemberTokens } from './member-tokens.service.ts';
 import * as repo from './members.repo.ts';
 import { passwordProblems } from './password.ts';
@@ -30,7 +31,8 @@ export function memberProblems(input: MemberInput): FieldErrors {
   if (input.name.trim().length > MAX_NAME_LENGTH) {
     errors.name = [`Ensure this field has no more than ${MAX_NAME_LENGTH} characters.`];
   }
-  if (!isRole(input.role)) {
+  if (input.role === '') errors.role = ['This field is required.'];
+  else if (!isRole(input.role)) {
     errors.role = [`"${input.role}" is not a valid choice.`];
   }
   if (input.password !== undefined) {
@@ -55,7 +57,18 @@ export async function newMemberRow(clientId: string, input: MemberInput, at: str
   };
 }
 
-const emailTaken = () => AppError.fields({ email: ['A member with this email already exists.'] });
+/** What is wrong with a member's chosen groups: each must be one of the client's; null when none is wrong. */
+export async function groupProblems(
+  deps: Pick<Deps, 'db'>,
+  clientId: string,
+  groupIds: readonly string[],
+): Promise<string[] | null> {
+  const known = new Set(await existingGroupIds(deps.db, clientId, groupIds));
+  const unknown = groupIds.filter((id) => !known.has(id));
+  return unknown.length === 0 ? null : unknown.map((id) => `"${id}" is not a valid choice.`);
+}
+
+const EMAIL_TAKEN = 'A member with this email already exists.';
 
 /**
  * Adds a member to a client. Without a password, the member gets a one-time link to set one
@@ -65,14 +78,20 @@ export async function createMember(
   deps: Pick<Deps, 'db' | 'clock'>,
   clientId: string,
   input: MemberInput,
+  { groupIds = [] }: { groupIds?: readonly string[] } = {},
 ): Promise<{ member: MembersTable; setPasswordToken: string | null }> {
   const errors = memberProblems(input);
+  const groupErrors = await groupProblems(deps, clientId, groupIds);
+  if (groupErrors) errors.groups = groupErrors;
+  if (!errors.email && (await repo.findMemberByEmail(deps.db, clientId, input.email.trim()))) {
+    errors.email = [EMAIL_TAKEN];
+  }
   if (Object.keys(errors).length > 0) throw AppError.fields(errors);
-  if (await repo.findMemberByEmail(deps.db, clientId, input.email.trim())) throw emailTaken();
   const now = deps.clock.real();
   const member = await newMemberRow(clientId, input, now.toISOString());
   return deps.db.transaction().execute(async (trx) => {
     await repo.insertMember(trx, member);
+    await replaceMemberGroups(trx, clientId, member.id, [...new Set(groupIds)]);
     const setPasswordToken =
       member.password_hash === null
         ? await issueMemberToken(trx, now, { clientId, memberId: member.id, purpose: 'invite' })

@@ -44,7 +44,7 @@ to ${e(m.to)}${m.from ? ` · from ${e(m.from)}` : ''}${m.reply_to ? ` · reply-t
 /** The email's open-tracking image (see delivery/send-delivery.job.ts), matched by its path. */
 const PIXEL = /<img\b[^>]*\ssrc="[^"]*\/t\/[0-9a-f-]{36}\/open\.gif"[^>]*>/gi;
 
-const withoutPixel = (html: string) => html.replace(PIXEL, '');
+export const withoutPixel = (html: string) => html.replace(PIXEL, '');
 
 const cursorOf = (url: string | null) => (url ? new URL(url).searchParams.get('cursor') : null);
 
@@ -75,7 +75,8 @@ export function outboxPage(
       : page.results.map(card).join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Outbox · invitekit</title><style>${STYLE}</style></head><body>
-<header><h1>Outbox</h1><p>Email and SMS captured instead of sent: nothing leaves this machine. Newest first. <a href="/outbox" style="color:#93c5fd">Refresh</a></p></header>
+<header><h1>Outbox</h1><p>Email and SMS captured instead of sent: nothing leaves this machine. Newest first. <a href="/outbox" style="color:#93c5fd">Refresh</a></p>
+<p>Console members see them under <a href="/console/outbox" style="color:#93c5fd">Console · Outbox</a>.</p></header>
 <main>${filterForm(filters)}${body}<nav><span>${prev ? `<a href="/outbox?cursor=${encodeURIComponent(prev)}">← Newer</a>` : ''}</span>
 <span>${next ? `<a href="/outbox?cursor=${encodeURIComponent(next)}">Older →</a>` : ''}</span></nav></main></body></html>`;
 }

@@ -6,7 +6,7 @@ import { type RecoveryPoint, resourceName } from '../http/idempotency.ts';
 import { listPage, readPage } from '../http/pagination.ts';
 import { newId } from '../lib/ids.ts';
 import { iso, isoOrNull } from '../lib/time.ts';
-import { findJob, runJobAt } from '../queue/queue.repo.ts';
+import { findJob, listAttempts, runJobAt } from '../queue/queue.repo.ts';
 import { transactAndWake } from '../queue/transact.ts';
 import { queueSendJob, queueWebhookDelivery } from './fanout.ts';
 import { newSecret } from './signing.ts';
@@ -220,4 +220,41 @@ export async function getDelivery(deps: Pick<Deps, 'db'>, clientId: string, id: 
   const row = await repo.findDelivery(deps.db, clientId, id);
   if (!row) throw AppError.notFound();
   return toDeliveryObject(row);
+}
+
+/** One attempt at sending a delivery, as its log shows it. */
+export interface DeliveryAttempt {
+  at: string;
+  /** sent | retry | failed | cancelled */
+  outcome: string;
+  response_status: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+/**
+ * Every attempt at each of the client's deliveries, oldest first. A manual retry is a new job
+ * whose attempts count from one again, so they are ordered by time.
+ */
+export async function listDeliveryAttempts(
+  deps: Pick<Deps, 'db'>,
+  clientId: string,
+  deliveryIds: string[],
+): Promise<Map<string, DeliveryAttempt[]>> {
+  const attemptsOf = async (id: string): Promise<[string, DeliveryAttempt[]]> => {
+    const rows = await listAttempts(deps.db, clientId, id);
+    const attempts = rows
+      .filter((r) => r.outcome !== 'deferred')
+      .map((r) => ({
+        at: iso(r.started_at),
+        outcome: r.outcome,
+        response_status:
+          parseJson<{ response_status?: number | null }>(r.detail ?? '{}').response_status ?? null,
+        error: r.error,
+        duration_ms: Number(r.duration_ms),
+      }))
+      .sort((a, b) => a.at.localeCompare(b.at));
+    return [id, attempts];
+  };
+  return new Map(await Promise.all(deliveryIds.map(attemptsOf)));
 }

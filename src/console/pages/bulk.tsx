@@ -1,3 +1,4 @@
+import type { GroupChoice } from '../../members/groups.service.ts';
 import type { FormErrors } from '../forms.ts';
 import type { Shell } from '../shell.ts';
 import { ErrorSummary } from './form.tsx';
@@ -16,7 +17,8 @@ interface BulkProps {
   shell: Shell;
   flows: { id: string; name: string }[];
   defaultFlowId: string | null;
-  groupIds: readonly string[];
+  /** The member's groups: the invites are sent in one of them. */
+  groups: readonly GroupChoice[];
   flowId: string;
   groupId: string;
   errors?: FormErrors;
@@ -37,7 +39,7 @@ export function BulkPage({
   shell,
   flows,
   defaultFlowId,
-  groupIds,
+  groups,
   flowId,
   groupId,
   errors,
@@ -85,13 +87,13 @@ export function BulkPage({
               ))}
             </select>
           </div>
-          {groupIds.length > 1 && (
+          {groups.length > 1 && (
             <div class="field">
               <label for="field-group_id">Group</label>
               <select id="field-group_id" name="group_id">
-                {groupIds.map((g) => (
-                  <option key={g} value={g} selected={g === groupId}>
-                    {g}
+                {groups.map((g) => (
+                  <option key={g.id} value={g.id} selected={g.id === groupId}>
+                    {g.name}
                   </option>
                 ))}
               </select>

@@ -1,6 +1,7 @@
 import { Fragment } from 'preact';
 import type { MemberInviteDetail } from '../../invites/invites-console.service.ts';
 import type { Shell } from '../shell.ts';
+import { CopyButton, CopyScript } from './copy-button.tsx';
 import { Form } from './form.tsx';
 import { when } from './invites.tsx';
 import { Page } from './layout.tsx';
@@ -81,9 +82,11 @@ export function InvitePage({ shell, detail, link, canAct, notice }: InviteProps)
             <div class="field copy-link">
               <label for="invite-link">Copy link</label>
               <input id="invite-link" type="text" readOnly value={link} aria-describedby="invite-link-hint" />
+              <CopyButton target="invite-link" label="Copy link" />
               <p class="hint" id="invite-link-hint">
                 The recipient's link: select it and copy.
               </p>
+              <CopyScript />
             </div>
           )}
           <div class="action-buttons">

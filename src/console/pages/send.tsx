@@ -1,3 +1,4 @@
+import type { GroupChoice } from '../../members/groups.service.ts';
 import type { FormErrors } from '../forms.ts';
 import { FIELD_LABELS, RECIPIENT_FIELDS, type Teammate } from '../send-input.ts';
 import type { SendPreview } from '../send-preview.ts';
@@ -19,7 +20,8 @@ interface SendProps {
   flows: { id: string; name: string }[];
   defaultFlowId: string | null;
   teammates: Teammate[];
-  groupIds: readonly string[];
+  /** The member's groups: an invite is sent in one of them. */
+  groups: readonly GroupChoice[];
   form: SendForm;
   errors?: FormErrors;
   preview?: SendPreview;
@@ -33,7 +35,7 @@ export function SendPage({
   flows,
   defaultFlowId,
   teammates,
-  groupIds,
+  groups,
   form,
   errors,
   preview,
@@ -80,7 +82,7 @@ export function SendPage({
                 })),
               ]}
             />
-            {groupIds.length > 1 && (
+            {groups.length > 1 && (
               <Select
                 name="group_id"
                 label="Group"
@@ -88,7 +90,7 @@ export function SendPage({
                 value={form.groupId}
                 options={[
                   { value: '', label: 'Choose a group' },
-                  ...groupIds.map((g) => ({ value: g, label: g })),
+                  ...groups.map((g) => ({ value: g.id, label: g.name })),
                 ]}
               />
             )}

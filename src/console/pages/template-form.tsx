@@ -3,6 +3,7 @@ import { CSRF_FIELD } from '../csrf.ts';
 import type { FormErrors } from '../forms.ts';
 import type { Shell } from '../shell.ts';
 import type { TemplatePreview } from '../templates.preview.ts';
+import { CopyScript } from './copy-button.tsx';
 import { ErrorSummary } from './form.tsx';
 import { Page } from './layout.tsx';
 import {
@@ -187,7 +188,12 @@ export function TemplateFormPage({ shell, flow, values, errors, preview, isDefau
 function TemplateActions({ shell, flow, isDefault }: { shell: Shell; flow: FlowObject; isDefault: boolean }) {
   return (
     <div class="template-actions">
-      {flow.type === 'shareable_url' && <ShareableCell shell={shell} flow={flow} />}
+      {flow.type === 'shareable_url' && (
+        <>
+          <ShareableCell shell={shell} flow={flow} />
+          <CopyScript />
+        </>
+      )}
       {flow.type === 'email_sms_template' &&
         (isDefault ? (
           <span class="status status-default">Default template</span>

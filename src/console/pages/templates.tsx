@@ -1,6 +1,7 @@
 import type { FlowObject } from '../../flows/flows.schema.ts';
 import { CSRF_FIELD } from '../csrf.ts';
 import type { Shell } from '../shell.ts';
+import { CopyButton, CopyScript } from './copy-button.tsx';
 import { Page } from './layout.tsx';
 
 const TYPE_LABELS = { email_sms_template: 'Email/SMS template', shareable_url: 'Shareable URL' } as const;
@@ -68,6 +69,7 @@ export function TemplatesPage({ shell, flows, defaultFlowId }: TemplatesProps) {
           </tbody>
         </table>
       )}
+      {flows.some((f) => f.type === 'shareable_url') && <CopyScript />}
     </Page>
   );
 }
@@ -87,6 +89,7 @@ export function ShareableCell({
         Shareable URL of {flow.name}
       </label>
       <input id={id} class="copy-field" type="text" readonly value={flow.url} />
+      <CopyButton target={id} label="Copy" context={`the shareable URL of ${flow.name}`} />
       <span class={`status ${flow.active ? 'status-completed' : 'status-revoked'}`}>
         {flow.active ? 'Active' : 'Inactive'}
       </span>{' '}
