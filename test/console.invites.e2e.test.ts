@@ -105,11 +105,12 @@ describe('the Invites and Invite pages in a real browser', () => {
     expect(await page.getByRole('table').getByRole('row').count()).toBe(2);
     await page.getByRole('link', { name: /Marcus/ }).click();
     await page.waitForURL(/\/console\/invites\/[0-9a-f-]{36}$/);
-    expect(await page.getByLabel('Copy link').inputValue()).toBe(
+    expect(await page.getByLabel('Recipient’s link').inputValue()).toBe(
       `${t.baseUrl}/connect/${await page.evaluate(() => location.pathname.split('/').pop())}`,
     );
     await page.getByRole('button', { name: 'Re-send' }).focus();
-    await Promise.all([page.waitForURL(/done=resent/), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
+    await page.getByRole('status').waitFor();
     expect(await page.getByRole('status').textContent()).toBe('The invite was sent again.');
     expect(await page.locator('.timeline').textContent()).toContain('invite.resent by Ada Admin');
     expect(complaints).toEqual([]);

@@ -149,7 +149,7 @@ describe('the Console outbox in a real browser', () => {
     const page = await open();
     await context?.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.baseUrl });
     await page.goto(`${t.baseUrl}/console/invites/${inviteId}`);
-    const link = await page.getByLabel('Copy link').inputValue();
+    const link = await page.getByLabel('Recipient’s link').inputValue();
     expect(link).toMatch(new RegExp(`^${t.baseUrl}/connect/${inviteId}`));
     const status = page.locator('.copy-link .copy-status');
     expect(await status.getAttribute('aria-live')).toBe('polite');
@@ -176,7 +176,7 @@ describe('the Console outbox in a real browser', () => {
     await plain.setViewportSize({ width: 375, height: 800 });
     await plain.goto(`${t.baseUrl}/console/invites/${inviteId}`);
     expect(await plain.getByRole('button', { name: 'Copy link' }).isVisible()).toBe(false);
-    expect(await plain.getByLabel('Copy link').inputValue()).toBe(link);
+    expect(await plain.getByLabel('Recipient’s link').inputValue()).toBe(link);
     await plain.screenshot({ path: `${SHOTS}/console-invite-no-script-375.png`, fullPage: true });
   });
 });

@@ -25,10 +25,14 @@ export const FLASH_MESSAGES = {
   member_saved: 'Member saved. The change applies from their next page.',
   member_disabled: 'Member disabled. They were signed out.',
   member_enabled: 'Member enabled.',
-  invite_resent: 'A new link is on its way. Links sent before no longer work.',
+  member_link_resent: 'A new link is on its way. Links sent before no longer work.',
   group_created: 'Group created.',
   group_renamed: 'Group renamed.',
   group_deleted: 'Group deleted.',
+  invite_sent: 'The invite is on its way.',
+  invite_resent: 'The invite was sent again.',
+  invite_revoked: 'The invite was revoked.',
+  settings_saved: 'Settings saved.',
 } as const;
 export type FlashKey = keyof typeof FLASH_MESSAGES;
 

@@ -17,8 +17,9 @@ import {
 import { inviteUrl } from '../lib/links.ts';
 import { can, invitesVisibleTo } from '../members/roles.ts';
 import type { SignedIn } from '../members/sessions.service.ts';
+import { setFlash } from './flash.ts';
 import { requireCsrf } from './forms.ts';
-import { InvitePage, noticeOf } from './pages/invite.tsx';
+import { InvitePage } from './pages/invite.tsx';
 import { InvitesPage } from './pages/invites.tsx';
 import { seeOther, sendPage } from './render.ts';
 import { memberOf, requireMember } from './session.hook.ts';
@@ -134,12 +135,8 @@ export function registerInvitesRoutes(app: FastifyInstance, deps: Deps): void {
     const detail = await memberInviteDetail(deps, member.clientId, visible, idOf(req));
     const canAct = can(member, 'canSend');
     const link = canAct ? inviteUrl(deps.config.PUBLIC_URL, detail.invite.id) : null;
-    const notice = noticeOf((req.query as Record<string, unknown> | undefined)?.done);
     const shell = await shellOf(deps, req, reply);
-    return sendPage(
-      reply,
-      <InvitePage shell={shell} detail={detail} link={link} canAct={canAct} notice={notice} />,
-    );
+    return sendPage(reply, <InvitePage shell={shell} detail={detail} link={link} canAct={canAct} />);
   });
 
   app.get<{ Params: { id: string; documentId: string } }>(
@@ -166,7 +163,8 @@ export function registerInvitesRoutes(app: FastifyInstance, deps: Deps): void {
     const id = idOf(req);
     await ensureVisible(deps, member.clientId, invitesVisibleTo(member), id);
     await resendInvite(deps, member.clientId, id, undefined, actorOf(member));
-    return seeOther(reply, `/console/invites/${id}?done=resent`);
+    setFlash(reply, deps.config, 'invite_resent');
+    return seeOther(reply, `/console/invites/${id}`);
   });
 
   app.post<IdParams>('/invites/:id/revoke', sender, async (req, reply) => {
@@ -175,6 +173,7 @@ export function registerInvitesRoutes(app: FastifyInstance, deps: Deps): void {
     const id = idOf(req);
     await ensureVisible(deps, member.clientId, invitesVisibleTo(member), id);
     await revokeInvite(deps, member.clientId, id, undefined, actorOf(member));
-    return seeOther(reply, `/console/invites/${id}?done=revoked`);
+    setFlash(reply, deps.config, 'invite_revoked');
+    return seeOther(reply, `/console/invites/${id}`);
   });
 }

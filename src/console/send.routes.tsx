@@ -9,6 +9,7 @@ import { sendInviteBatch } from '../invites/invites-batch.service.ts';
 import { groupsNamed } from '../members/groups.service.ts';
 import type { SignedIn } from '../members/sessions.service.ts';
 import { loadInviteSettings } from '../settings/invite-settings.service.ts';
+import { setFlash } from './flash.ts';
 import { type FormErrors, field, formErrorsOf, requireCsrf } from './forms.ts';
 import { type SendForm, SendPage } from './pages/send.tsx';
 import { seeOther, sendPage } from './render.ts';
@@ -46,7 +47,7 @@ async function showSend(
   req: FastifyRequest,
   reply: FastifyReply,
   form: SendForm,
-  extra: { errors?: FormErrors; preview?: SendPreview; sentId?: string; status?: number },
+  extra: { errors?: FormErrors; preview?: SendPreview; status?: number },
 ) {
   const member = memberOf(req);
   const [choices, groups] = await Promise.all([
@@ -95,10 +96,8 @@ export function registerSendRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get('/send', guard, async (req, reply) => {
     const member = memberOf(req);
-    const sent = (req.query as { sent?: unknown }).sent;
     const form: SendForm = { values: {}, flowId: '', groupId: '', cc: [member.id] };
-    const sentId = typeof sent === 'string' && /^[0-9a-f-]{36}$/i.test(sent) ? sent : undefined;
-    return showSend(deps, req, reply, form, { sentId });
+    return showSend(deps, req, reply, form, {});
   });
 
   app.post('/send', guard, async (req, reply) => {
@@ -134,6 +133,7 @@ export function registerSendRoutes(app: FastifyInstance, deps: Deps): void {
         status: statusOf('bad_request'),
       });
     }
-    return seeOther(reply, `/console/send?sent=${result.invite.id}`);
+    setFlash(reply, deps.config, 'invite_sent');
+    return seeOther(reply, `/console/invites/${result.invite.id}`);
   });
 }

@@ -7,6 +7,7 @@ import {
   UpdateInviteSettingsRequest,
 } from '../settings/invite-settings.schema.ts';
 import { getInviteSettings, updateInviteSettings } from '../settings/invite-settings.service.ts';
+import { setFlash } from './flash.ts';
 import { formErrorsOf, requireCsrf } from './forms.ts';
 import { SettingsPage } from './pages/settings.tsx';
 import type { FormValues } from './pages/template-fields.tsx';
@@ -93,7 +94,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: Deps): void {
   async function page(
     req: FastifyRequest,
     reply: FastifyReply,
-    form: { values: FormValues; errors?: Record<string, string[]>; saved?: boolean },
+    form: { values: FormValues; errors?: Record<string, string[]> },
     status = 200,
   ) {
     const flows = await listFlows(deps, memberOf(req).clientId, { limit: 100 });
@@ -107,15 +108,14 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: Deps): void {
         errors={form.errors}
         templates={templates}
         timeZones={TIME_ZONES}
-        saved={form.saved ?? false}
       />,
       status,
     );
   }
 
-  app.get<{ Querystring: { saved?: string } }>('/settings', guard, async (req, reply) => {
+  app.get('/settings', guard, async (req, reply) => {
     const settings = await getInviteSettings(deps, memberOf(req).clientId);
-    return page(req, reply, { values: settingsValues(settings), saved: req.query.saved === '1' });
+    return page(req, reply, { values: settingsValues(settings) });
   });
 
   app.post('/settings', guard, async (req, reply) => {
@@ -132,6 +132,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: Deps): void {
       if (!errors) throw err;
       return page(req, reply, { values, errors }, statusOf('bad_request'));
     }
-    return seeOther(reply, '/console/settings?saved=1');
+    setFlash(reply, deps.config, 'settings_saved');
+    return seeOther(reply, '/console/settings');
   });
 }

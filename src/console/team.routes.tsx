@@ -261,7 +261,7 @@ export function registerTeamRoutes(app: FastifyInstance, deps: Deps): void {
       return memberPage(req, reply, id, { errors: refusal(err) });
     }
     const sent = await sendInvitation(deps, req, admin, issued.member, issued.token);
-    return done(reply, sent ? 'invite_resent' : 'member_invite_unsent', `/console/team/members/${id}`);
+    return done(reply, sent ? 'member_link_resent' : 'member_invite_unsent', `/console/team/members/${id}`);
   });
 
   app.get<IdParams>('/team/groups/:id', guard, async (req, reply) => groupPage(req, reply, idFrom(req)));

@@ -31,6 +31,17 @@ export function textOf(html: string): string {
     .trim();
 }
 
+/** A form's fields; a list is a field posted once for each value (checkboxes of one name). */
+export type Fields = Record<string, string | readonly string[]>;
+
+function encodeForm(fields: Fields): string {
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) {
+    for (const v of typeof value === 'string' ? [value] : value) body.append(name, v);
+  }
+  return body.toString();
+}
+
 /**
  * One browser on the Console over `app.inject`: it keeps cookies as a browser would (path
  * /console, deleted when they expire) and posts forms as url-encoded bodies.
@@ -53,7 +64,7 @@ export function consoleBrowser(t: TestApp, opts: { ip?: string } = {}) {
     }
   }
 
-  async function send(method: 'GET' | 'POST', url: string, body?: Record<string, string>): Promise<Page> {
+  async function send(method: 'GET' | 'POST', url: string, body?: Fields): Promise<Page> {
     const headers: Record<string, string> = {};
     if (jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     if (body) headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -62,7 +73,7 @@ export function consoleBrowser(t: TestApp, opts: { ip?: string } = {}) {
       url,
       headers,
       remoteAddress: opts.ip,
-      payload: body ? new URLSearchParams(body).toString() : undefined,
+      payload: body ? encodeForm(body) : undefined,
     });
     const raw = res.headers['set-cookie'];
     const setCookies = raw === undefined ? [] : Array.isArray(raw) ? raw : [String(raw)];
@@ -81,9 +92,9 @@ export function consoleBrowser(t: TestApp, opts: { ip?: string } = {}) {
     jar,
     get: (url: string) => send('GET', url),
     /** Posts `fields` as they are: no CSRF token unless given. */
-    post: (url: string, fields: Record<string, string>) => send('POST', url, fields),
+    post: (url: string, fields: Fields) => send('POST', url, fields),
     /** Opens `pageUrl` and posts its form to `action` with `fields` and the page's CSRF token. */
-    async submit(pageUrl: string, action: string, fields: Record<string, string>): Promise<Page> {
+    async submit(pageUrl: string, action: string, fields: Fields): Promise<Page> {
       const page = await send('GET', pageUrl);
       return send('POST', action, { _csrf: csrfOf(page.html), ...fields });
     },

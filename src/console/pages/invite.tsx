@@ -12,20 +12,10 @@ interface InviteProps {
   /** The recipient's link, for members who may act on the invite; null for the others. */
   link: string | null;
   canAct: boolean;
-  /** What the action that led here did, if any. */
-  notice: string | null;
 }
 
-const NOTICES: Record<string, string> = {
-  resent: 'The invite was sent again.',
-  revoked: 'The invite was revoked.',
-};
-
-export const noticeOf = (done: unknown): string | null =>
-  typeof done === 'string' ? (NOTICES[done] ?? null) : null;
-
 /** One invite: its facts, actions, timeline, deliveries, and what the recipient gave. */
-export function InvitePage({ shell, detail, link, canAct, notice }: InviteProps) {
+export function InvitePage({ shell, detail, link, canAct }: InviteProps) {
   const { invite } = detail;
   const base = `/console/invites/${invite.id}`;
   const title = invite.name || invite.email || invite.phoneNumber || invite.id;
@@ -35,11 +25,6 @@ export function InvitePage({ shell, detail, link, canAct, notice }: InviteProps)
         <a href="/console/invites">Back to invites</a>
       </p>
       <h1>{title}</h1>
-      {notice && (
-        <p class="flash" role="status">
-          {notice}
-        </p>
-      )}
       <dl class="facts">
         <dt>Status</dt>
         <dd>
@@ -80,7 +65,7 @@ export function InvitePage({ shell, detail, link, canAct, notice }: InviteProps)
           <h2 id="actions-heading">Actions</h2>
           {link && (
             <div class="field copy-link">
-              <label for="invite-link">Copy link</label>
+              <label for="invite-link">Recipient’s link</label>
               <input id="invite-link" type="text" readOnly value={link} aria-describedby="invite-link-hint" />
               <CopyButton target="invite-link" label="Copy link" />
               <p class="hint" id="invite-link-hint">

@@ -25,8 +25,6 @@ interface SendProps {
   form: SendForm;
   errors?: FormErrors;
   preview?: SendPreview;
-  /** The invite just sent, after the redirect. */
-  sentId?: string;
 }
 
 /** One invite: the recipient, the template, who is Cc'd; previews before it goes. */
@@ -39,17 +37,11 @@ export function SendPage({
   form,
   errors,
   preview,
-  sentId,
 }: SendProps) {
   const selfId = shell.member?.id;
   return (
     <Page shell={shell} title="Send invite">
       <h1>Send invite</h1>
-      {sentId && (
-        <p class="flash" role="status">
-          Invite sent: <code>{sentId}</code>
-        </p>
-      )}
       <ErrorSummary errors={errors} labels={FIELD_LABELS} />
       <Form action="/console/send" csrf={shell.csrf}>
         <div class="send-grid">

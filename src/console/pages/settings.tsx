@@ -13,7 +13,6 @@ interface SettingsProps {
   /** The Email/SMS templates a send may default to. */
   templates: FlowObject[];
   timeZones: readonly string[];
-  saved: boolean;
 }
 
 const LABELS: Record<string, string> = {
@@ -34,16 +33,11 @@ const LABELS: Record<string, string> = {
 };
 
 /** How this client sends invites: what the recipient sees by default, reminders and expiry. */
-export function SettingsPage({ shell, values, errors, templates, timeZones, saved }: SettingsProps) {
+export function SettingsPage({ shell, values, errors, templates, timeZones }: SettingsProps) {
   const f = (name: string) => ({ name, label: LABELS[name] ?? name, values, errors });
   return (
     <Page shell={shell} title="Settings">
       <h1>Settings</h1>
-      {saved && (
-        <p class="flash" role="status">
-          Settings saved.
-        </p>
-      )}
       <ErrorSummary errors={errors} labels={LABELS} />
       <form method="post" action="/console/settings" class="settings-form">
         <input type="hidden" name={CSRF_FIELD} value={shell.csrf} />
