@@ -88,7 +88,13 @@ export async function createDeps(
     userTokenKey: new TextEncoder().encode(secret),
   };
   if (config.INVITEKIT_API_KEY_ID && config.INVITEKIT_API_KEY_SECRET) {
-    await ensureKey(deps, config.INVITEKIT_API_KEY_ID, config.INVITEKIT_API_KEY_SECRET);
+    const key = await ensureKey(deps, config.INVITEKIT_API_KEY_ID, config.INVITEKIT_API_KEY_SECRET);
+    if (key === 'revoked') {
+      deps.log.warn(
+        { key: config.INVITEKIT_API_KEY_ID },
+        'the API key INVITEKIT_API_KEY_ID names was revoked and stays revoked: set a new INVITEKIT_API_KEY_ID for a working key',
+      );
+    }
   }
   return deps;
 }

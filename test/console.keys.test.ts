@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { revokeKey, verifyCredentials } from '../src/auth/keys.service.ts';
+import { closeDeps, createDeps, createLogger } from '../src/bootstrap.ts';
+import { loadConfig } from '../src/config.ts';
 import { createMember } from '../src/members/members.service.ts';
 import { ROLE_RULES, ROLES, type Role } from '../src/members/roles.ts';
-import { type Credentials, startTestApp, type TestApp } from './helpers/app.ts';
+import { type Credentials, freshDatabase, lineSink, startTestApp, type TestApp } from './helpers/app.ts';
 import { type ConsoleBrowser, consoleBrowser, csrfOf, textOf } from './helpers/console.ts';
 
 let t: TestApp;
@@ -178,5 +181,35 @@ describe('webhooks where private addresses are refused', () => {
     expect(errorsBeside(res.html, 'url')).toBe(api.body.url.join(' '));
     expect(errorsBeside(res.html, 'url')).toMatch(/^Enter a public URL: /);
     expect((await t.request('GET', '/v2/webhooks')).body.results).toEqual([]);
+  });
+});
+
+describe('the key INVITEKIT_API_KEY_ID names', () => {
+  it('stays revoked when the server starts again with the same settings', async () => {
+    const database = await freshDatabase();
+    const lines: string[] = [];
+    const env = {
+      DATABASE_URL: database.url,
+      INVITEKIT_API_KEY_ID: 'env-key',
+      INVITEKIT_API_KEY_SECRET: 'env-key-secret-0123456789abcdef',
+      LOG_LEVEL: 'warn',
+    };
+    const config = loadConfig(env);
+    const start = () => createDeps(config, { log: createLogger(config, lineSink(lines)) });
+    const first = await start();
+    expect(await verifyCredentials(first, 'env-key', env.INVITEKIT_API_KEY_SECRET)).not.toBeNull();
+    expect(await revokeKey(first, 'env-key')).toBe(true);
+    await closeDeps(first);
+
+    const again = await start();
+    try {
+      expect(await verifyCredentials(again, 'env-key', env.INVITEKIT_API_KEY_SECRET)).toBeNull();
+      const warning = lines.map((l) => JSON.parse(l)).find((l) => l.key === 'env-key');
+      expect(warning?.msg).toContain('stays revoked');
+      expect(lines.join('\n')).not.toContain(env.INVITEKIT_API_KEY_SECRET);
+    } finally {
+      await closeDeps(again);
+      await database.drop();
+    }
   });
 });

@@ -65,7 +65,7 @@ export async function insertKeyIfAbsent(
 export async function updateKeySecret(db: Db, id: string, secretHash: string) {
   await db
     .updateTable('api_keys')
-    .set({ secret_hash: secretHash, revoked_at: null })
+    .set({ secret_hash: secretHash })
     .where('id', '=', id)
     .execute();
 }

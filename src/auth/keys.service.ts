@@ -36,13 +36,22 @@ export async function createKey(
   return { api_key_id: id, api_key_secret: secret, client_id: clientId };
 }
 
-/** Makes the key from INVITEKIT_API_KEY_ID / _SECRET exist with that secret. */
-export async function ensureKey(deps: Pick<Deps, 'db' | 'clock'>, id: string, secret: string): Promise<void> {
+/**
+ * Makes the key from INVITEKIT_API_KEY_ID / _SECRET exist with that secret (a changed secret
+ * replaces the stored one). A key revoked since stays revoked: a restart must not undo a
+ * revocation, so `revoked` tells the caller to say so.
+ */
+export async function ensureKey(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  id: string,
+  secret: string,
+): Promise<'ready' | 'revoked'> {
   const existing = await repo.findKey(deps.db, id);
   if (existing) {
-    if (existing.revoked_at === null && (await verifySecret(secret, existing.secret_hash))) return;
+    if (existing.revoked_at !== null) return 'revoked';
+    if (await verifySecret(secret, existing.secret_hash)) return 'ready';
     await repo.updateKeySecret(deps.db, id, await hashSecret(secret));
-    return;
+    return 'ready';
   }
   const now = deps.clock.now().toISOString();
   const secretHash = await hashSecret(secret);
@@ -64,8 +73,9 @@ export async function ensureKey(deps: Pick<Deps, 'db' | 'clock'>, id: string, se
     });
   } catch (err) {
     if (err !== raced) throw err;
-    await ensureKey(deps, id, secret);
+    return ensureKey(deps, id, secret);
   }
+  return 'ready';
 }
 
 export const listKeys = (deps: Pick<Deps, 'db'>) => repo.listKeys(deps.db);
