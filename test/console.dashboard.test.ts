@@ -264,8 +264,11 @@ describe('sandbox clocks', () => {
     expect(ahead.status).toBe(200);
     const sent = await t.request('POST', '/v2/invites', { auth: other, body: inviteBody() });
     expect(sent.status).toBe(200);
+    // Sent this very moment: a period that ends now includes it.
+    const member = await signedIn('admin', other.client_id);
+    expect((await dashboard(member, '?period=7d')).stages).toEqual([1, 0, 0, 0, 0, 0]);
     t.clock.advance(MINUTE);
-    const r = await dashboard(await signedIn('admin', other.client_id), '?period=7d');
+    const r = await dashboard(member, '?period=7d');
     expect(r.stages).toEqual([1, 0, 0, 0, 0, 0]);
     expect(r.median).toContain('None completed yet');
   });

@@ -75,7 +75,8 @@ export function dashboardRequestOf(rawQuery: unknown, now: Date): DashboardReque
     return {
       ok: true,
       query: { ...query, from: dateText(from), to: dateText(now) },
-      period: { from, to: now },
+      // The period's end is exclusive: one past now, so what was sent this very moment counts.
+      period: { from, to: new Date(now.getTime() + 1) },
       filters,
     };
   }
