@@ -2,6 +2,7 @@
 // Run by `npm run screenshots` after the recipient's pages.
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { createGroup } from '../src/members/groups.service.ts';
 import { createMember } from '../src/members/members.service.ts';
 import { inviteBody, type TestApp } from '../test/helpers/app.ts';
 
@@ -30,12 +31,23 @@ const MOVES = [
 
 /** A client with a few weeks of invites in every status, seen by its admin. */
 async function seed(t: TestApp) {
-  await createMember(t.deps, t.key.client_id, {
+  const client = t.key.client_id;
+  await createMember(t.deps, client, {
     email: 'ada@northwind.example',
     name: 'Ada Lovelace',
     role: 'admin',
     password: PASSWORD,
   });
+  const east = await createGroup(t.deps, client, 'Loans East');
+  const west = await createGroup(t.deps, client, 'Loans West');
+  const team = [
+    ['omar@northwind.example', 'Omar Said', 'operations', [east.id], PASSWORD],
+    ['lin@northwind.example', 'Lin Chen', 'operations_limited', [west.id], PASSWORD],
+    ['dev@northwind.example', 'Dana Ortiz', 'developer', [], undefined],
+  ] as const;
+  for (const [email, name, role, groupIds, password] of team) {
+    await createMember(t.deps, client, { email, name, role, password }, { groupIds });
+  }
   await t.request('PATCH', '/v2/invite-settings', {
     body: { company_name: 'Northwind Lending', sender: 'Northwind Lending', brand: { color: '#0F766E' } },
   });
