@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { jsonArrayFrom } from '../db/json.ts';
 import { keyset, type PageRequest } from '../db/keyset.ts';
 import type { Database, InvitesTable } from '../db/tables.ts';
+import { visibleInvite } from '../members/invite-visibility.repo.ts';
 import type { InviteVisibility } from '../members/roles.ts';
 import type { InviteStatus } from './invites.schema.ts';
 
@@ -43,24 +44,7 @@ function lowerStartsWith(column: string, prefix: string) {
 }
 
 function applyVisibility(q: InviteQuery, clientId: string, visible: InviteVisibility): InviteQuery {
-  const only = visible.only;
-  if (!only) return q;
-  return q.where((eb) => {
-    const ors = [
-      eb('i.sent_by_member_id', '=', only.sentBy),
-      eb(
-        'i.id',
-        'in',
-        eb
-          .selectFrom('invite_reply_to as r')
-          .select('r.invite_id')
-          .where('r.client_id', '=', clientId)
-          .where('r.email', '=', only.replyTo),
-      ),
-    ];
-    if (only.groupIds.length > 0) ors.push(eb('i.group_id', 'in', only.groupIds));
-    return eb.or(ors);
-  });
+  return visible.only ? q.where(visibleInvite(clientId, visible.only)) : q;
 }
 
 function applySearch(q: InviteQuery, search: ConsoleSearch): InviteQuery {

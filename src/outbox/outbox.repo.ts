@@ -2,6 +2,7 @@ import type { Db } from '../db/client.ts';
 import type { PageRequest } from '../db/keyset.ts';
 import { keyset } from '../db/keyset.ts';
 import { preparedInsert } from '../db/prepared.ts';
+import { visibleInvite } from '../members/invite-visibility.repo.ts';
 import type { InviteVisibility } from '../members/roles.ts';
 import type { OutboxFilters } from './outbox.schema.ts';
 
@@ -34,22 +35,7 @@ function messages(db: Db, clientId: string, scope: OutboxScope | undefined) {
       .selectFrom('invites as i')
       .select('i.id')
       .where('i.client_id', '=', clientId)
-      .where((w) => {
-        const ors = [
-          w('i.sent_by_member_id', '=', only.sentBy),
-          w(
-            'i.id',
-            'in',
-            w
-              .selectFrom('invite_reply_to as r')
-              .select('r.invite_id')
-              .where('r.client_id', '=', clientId)
-              .where('r.email', '=', only.replyTo),
-          ),
-        ];
-        if (only.groupIds.length > 0) ors.push(w('i.group_id', 'in', only.groupIds));
-        return w.or(ors);
-      });
+      .where(visibleInvite(clientId, only));
     const ors = [eb('d.invite_id', 'in', visible)];
     if (scope.unlinked) ors.push(eb('d.invite_id', 'is', null));
     return eb.or(ors);
