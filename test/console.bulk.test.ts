@@ -12,6 +12,7 @@ beforeAll(async () => {
   t = await startTestApp();
   for (const [email, role] of [
     ['ops@acme.example', 'operations'],
+    ['mate@acme.example', 'operations'],
     ['dev@acme.example', 'developer'],
   ] as const) {
     await createMember(t.deps, t.key.client_id, { email, name: '', role, password: PASSWORD });
@@ -149,11 +150,57 @@ describe('Bulk send', () => {
     // The same file again, uploaded afresh: nothing new goes out, and the results are the same.
     const again = await upload(b, csv);
     const resent = await press(b, again.html, '/console/bulk/send');
-    expect(textOf(resent.html)).toContain('495 of 500 rows sent; 5 refused.');
+    expect(textOf(resent.html)).toContain(
+      'This file was sent before with this template: nothing was sent again. 495 of 500 rows were sent then; 5 refused.',
+    );
     expect(await inviteCount()).toBe(before + 495);
     const download2 = await press(b, resent.html, '/console/bulk/results');
     expect(download2.html).toBe(download.html);
   }, 120_000);
+
+  it("a teammate's upload of the same file is their own send; neither reads the other's results", async () => {
+    const csv = 'first_name,last_name,email\nTeam,One,team1@email.com\nTeam,Two,team2@email.com\n';
+    const ops = await signedIn('ops@acme.example');
+    const mate = await signedIn('mate@acme.example');
+    const before = await inviteCount();
+    const mine = await press(ops, (await upload(ops, csv)).html, '/console/bulk/send');
+    expect(textOf(mine.html)).toContain('2 of 2 rows sent; 0 refused.');
+    // The teammate has not sent it: asking for its results is refused, nothing is sent.
+    const peek = await press(
+      mate,
+      mine.html.replaceAll(csrfOf(mine.html), csrfOf((await mate.get('/console/bulk')).html)),
+      '/console/bulk/results',
+    );
+    expect(peek.status).toBe(400);
+    expect(await inviteCount()).toBe(before + 2);
+    const theirs = await press(mate, (await upload(mate, csv)).html, '/console/bulk/send');
+    expect(textOf(theirs.html)).toContain('2 of 2 rows sent; 0 refused.');
+    expect(await inviteCount()).toBe(before + 4);
+    const senders = await t.deps.db
+      .selectFrom('invites')
+      .select('sent_by_member_id')
+      .where('email', '=', 'team1@email.com')
+      .execute();
+    expect(new Set(senders.map((r) => r.sent_by_member_id)).size).toBe(2);
+  });
+
+  it('refuses a posted-back file that is not one its check accepted (400), sending nothing', async () => {
+    const b = await signedIn('ops@acme.example');
+    const csrf = csrfOf((await b.get('/console/bulk')).html);
+    const before = await inviteCount();
+    for (const file of ['email\n', 'x', 'a"b\n"']) {
+      for (const action of ['/console/bulk/send', '/console/bulk/results']) {
+        const res = await b.post(action, {
+          _csrf: csrf,
+          flow_id: '',
+          file: Buffer.from(file).toString('base64'),
+        });
+        expect(res.status, `${action} ${JSON.stringify(file)}`).toBe(400);
+        expect(textOf(res.html)).toContain('Upload the file again.');
+      }
+    }
+    expect(await inviteCount()).toBe(before);
+  });
 
   it('reads a BOM, CRLF, quoted commas, full_name alone and unknown columns', async () => {
     const csv = Buffer.from(

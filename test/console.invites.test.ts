@@ -359,4 +359,25 @@ describe('a member who sees only some invites', () => {
       ids.bulk1,
     ]);
   });
+  it('reads a date or cursor that is no such thing as absent, on the page and the export, and stays up', async () => {
+    const all = (await exportOf('admin')).map((r) => r.id);
+    const junk = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    for (const query of [
+      '?to=2024-13-01',
+      '?from=2024-02-30&to=2024-13-45',
+      '?from=0000-01-01&to=9999-12-31',
+      `?after=${junk(['x', 'y'])}`,
+      `?before=${junk(['0000-01-01T00:00:00.000Z', '00000000-0000-0000-0000-000000000000'])}`,
+      `?after=${junk(['2026-01-15T12:00:00.000Z', 'not-an-id'])}`,
+    ]) {
+      expect(
+        (await exportOf('admin', query)).map((r) => r.id),
+        query,
+      ).toEqual(all);
+      const page = await (await as('admin')).get(`/console/invites${query}`);
+      expect(page.status, query).toBe(200);
+    }
+    // The server is still there to answer.
+    expect((await t.request('GET', '/v2/invites')).status).toBe(200);
+  });
 });

@@ -19,19 +19,34 @@ export interface BulkResult {
 
 export const fileHash = (file: Buffer) => createHash('sha256').update(file).digest('hex');
 
-/**
- * The Idempotency-Key of one batch of a file: the client, the file's bytes, the template and the
- * batch's place in the file. The same file sent again with the same template finds every invite
- * it made and makes none twice.
- */
-function bulkKey(clientId: string, hash: string, flowId: string, batch: number): string {
-  const id = createHash('sha256').update([clientId, hash, flowId.toUpperCase(), batch].join('\n'));
-  return `console-bulk:${id.digest('hex')}`;
+/** Who sends a file and how: the member, their group, the template, and the file's hash. */
+export interface BulkSend {
+  hash: string;
+  flowId: string;
+  origin: SendOrigin;
 }
 
-/** Whether this file was sent before with this template: then its results can be read again. */
-export async function sentBefore(deps: Deps, clientId: string, hash: string, flowId: string) {
-  return (await findKey(deps.db, clientId, bulkKey(clientId, hash, flowId, 0))) !== undefined;
+/**
+ * The Idempotency-Key of one batch of a file: the client, the sender and their group, the file's
+ * bytes, the template and the batch's place in the file. The same member sending the same file
+ * again with the same template finds every invite it made and makes none twice; a teammate's
+ * upload of the same list is their own send, and never reads another's results.
+ */
+function bulkKey(clientId: string, send: BulkSend, batch: number): string {
+  const parts = [
+    clientId,
+    send.origin.memberId,
+    send.origin.groupId ?? '',
+    send.hash,
+    send.flowId.toUpperCase(),
+    batch,
+  ];
+  return `console-bulk:${createHash('sha256').update(parts.join('\n')).digest('hex')}`;
+}
+
+/** Whether this member sent this file before with this template: then its results can be read again. */
+export async function sentBefore(deps: Deps, clientId: string, send: BulkSend) {
+  return (await findKey(deps.db, clientId, bulkKey(clientId, send, 0))) !== undefined;
 }
 
 /** Holds `key` for one run, as the API's Idempotency-Key is held: a lease that lapses when a run dies. */
@@ -80,17 +95,16 @@ export async function sendBulk(
   deps: Deps,
   clientId: string,
   rows: BulkRow[],
-  file: { hash: string; flowId: string },
-  origin: SendOrigin,
+  send: BulkSend,
 ): Promise<BulkResult[]> {
   const out: BulkResult[] = [];
   for (let start = 0; start < rows.length; start += BATCH) {
     const batch = rows.slice(start, start + BATCH);
-    const items = batch.map((r) => sendBodyOf({ ...r.values, flow_id: file.flowId }));
-    const key = bulkKey(clientId, file.hash, file.flowId, start / BATCH);
+    const items = batch.map((r) => sendBodyOf({ ...r.values, flow_id: send.flowId }));
+    const key = bulkKey(clientId, send, start / BATCH);
     const { recovery, release } = await holdKey(deps, clientId, key);
     try {
-      const { results } = await sendInviteBatch(deps, clientId, items, recovery, origin);
+      const { results } = await sendInviteBatch(deps, clientId, items, recovery, send.origin);
       for (const [i, r] of batch.entries()) {
         const result = results[i];
         out.push({

@@ -16,7 +16,7 @@ import {
   readBulkCsv,
   resultsCsv,
 } from './bulk-csv.ts';
-import { fileHash, sendBulk, sentBefore } from './bulk-send.ts';
+import { type BulkSend, fileHash, sendBulk, sentBefore } from './bulk-send.ts';
 import { type FormErrors, field, requireCsrf } from './forms.ts';
 import { BulkPage, type ShownRow } from './pages/bulk.tsx';
 import { sendPage } from './render.ts';
@@ -85,11 +85,24 @@ function groupFor(member: SignedIn, chosen: string): string | null {
   return group;
 }
 
-/** The file posted back by the check page's forms. */
-function postedBack(body: unknown): Posted {
+/** The file posted back by the check page's forms, and its rows. */
+function postedBack(body: unknown): Posted & { rows: BulkRow[] } {
   const file = Buffer.from(field(body, 'file'), 'base64');
   if (file.length === 0 || file.length > MAX_FILE_BYTES) throw AppError.badRequest('Upload the file again.');
-  return { file, flowId: field(body, 'flow_id'), groupId: field(body, 'group_id') };
+  let rows: BulkRow[];
+  try {
+    rows = readBulkCsv(file);
+  } catch (err) {
+    // Only an edited form posts back a file its own check did not accept.
+    if (err instanceof BulkFileError) throw AppError.badRequest('Upload the file again.');
+    throw err;
+  }
+  return { file, rows, flowId: field(body, 'flow_id'), groupId: field(body, 'group_id') };
+}
+
+function bulkSendOf(member: SignedIn, posted: Posted): BulkSend {
+  const origin = { memberId: member.id, groupId: groupFor(member, posted.groupId), cc: [] };
+  return { hash: fileHash(posted.file), flowId: posted.flowId, origin };
 }
 
 /** Bulk send: a CSV checked row by row, then sent through the API's batch send. */
@@ -146,10 +159,10 @@ export function registerBulkRoutes(app: FastifyInstance, deps: Deps): void {
     await requireCsrf(deps, req);
     const member = memberOf(req);
     const posted = postedBack(req.body);
-    const rows = readBulkCsv(posted.file);
-    const origin = { memberId: member.id, groupId: groupFor(member, posted.groupId), cc: [] };
-    const hash = fileHash(posted.file);
-    const results = await sendBulk(deps, member.clientId, rows, { hash, flowId: posted.flowId }, origin);
+    const { rows } = posted;
+    const send = bulkSendOf(member, posted);
+    const again = await sentBefore(deps, member.clientId, send);
+    const results = await sendBulk(deps, member.clientId, rows, send);
     const refused = results.flatMap((r, i) => {
       const row = rows[i];
       return r.errors && row ? [shownRow(row, r.errors, null)] : [];
@@ -160,6 +173,7 @@ export function registerBulkRoutes(app: FastifyInstance, deps: Deps): void {
       valid: results.filter((r) => r.inviteId).length,
       refused,
       sent: true,
+      again,
     };
     return showBulk(deps, req, reply, posted, { checked });
   });
@@ -169,13 +183,11 @@ export function registerBulkRoutes(app: FastifyInstance, deps: Deps): void {
     await requireCsrf(deps, req);
     const member = memberOf(req);
     const posted = postedBack(req.body);
-    const hash = fileHash(posted.file);
-    if (!(await sentBefore(deps, member.clientId, hash, posted.flowId))) {
+    const send = bulkSendOf(member, posted);
+    if (!(await sentBefore(deps, member.clientId, send))) {
       throw AppError.badRequest('This file has not been sent yet.');
     }
-    const rows = readBulkCsv(posted.file);
-    const origin = { memberId: member.id, groupId: groupFor(member, posted.groupId), cc: [] };
-    const results = await sendBulk(deps, member.clientId, rows, { hash, flowId: posted.flowId }, origin);
+    const results = await sendBulk(deps, member.clientId, posted.rows, send);
     const csv = resultsCsv(
       results.map((r) => ({
         row: r.row,

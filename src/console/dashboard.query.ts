@@ -4,6 +4,7 @@ import {
   type FunnelFilters,
   type FunnelPeriod,
 } from '../invites/invite-funnel.service.ts';
+import { dayStart } from '../lib/time.ts';
 import type { FormErrors } from './forms.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -29,16 +30,6 @@ export interface DashboardQuery {
 export type DashboardRequest =
   | { ok: true; query: DashboardQuery; period: FunnelPeriod; filters: FunnelFilters }
   | { ok: false; query: DashboardQuery; errors: FormErrors };
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A calendar date (UTC) as its midnight, or null when it is no such date. */
-function dayOf(value: string): Date | null {
-  const m = DATE.exec(value);
-  if (!m) return null;
-  const d = new Date(`${value}T00:00:00.000Z`);
-  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value ? null : d;
-}
 
 const dateText = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -81,8 +72,8 @@ export function dashboardRequestOf(rawQuery: unknown, now: Date): DashboardReque
     };
   }
   const errors: FormErrors = {};
-  const from = dayOf(query.from);
-  const to = dayOf(query.to);
+  const from = dayStart(query.from);
+  const to = dayStart(query.to);
   if (!from) errors.from = ['Enter a date as YYYY-MM-DD.'];
   if (!to) errors.to = ['Enter a date as YYYY-MM-DD.'];
   if (from && to) {

@@ -2,7 +2,7 @@ import { parseJson } from '../db/json.ts';
 import type { PageRequest } from '../db/keyset.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { iso } from '../lib/time.ts';
+import { dayStart, iso } from '../lib/time.ts';
 import { listGroups } from '../members/groups.service.ts';
 import type { InviteVisibility } from '../members/roles.ts';
 import { listInviteDocuments, listInviteResponses } from './invite-documents.service.ts';
@@ -32,13 +32,9 @@ export interface ConsoleListQuery {
   before?: string;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function dayAfter(day: string): string {
-  const d = new Date(`${day}T00:00:00.000Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString();
-}
+const DAY_MS = 24 * 3600 * 1000;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The search as the one indexed prefix it can be; a member without personal data searches ids only. */
 export function searchOf(q: string, personalData: boolean): ConsoleSearch | undefined {
@@ -63,8 +59,10 @@ export function filtersOf(query: ConsoleListQuery, personalData: boolean): Conso
   if (query.flow) filters.flowId = query.flow;
   if (query.sender) filters.senderId = query.sender;
   if (query.group) filters.groupId = query.group;
-  if (query.from && DATE.test(query.from)) filters.from = `${query.from}T00:00:00.000Z`;
-  if (query.to && DATE.test(query.to)) filters.to = dayAfter(query.to);
+  const from = dayStart(query.from ?? '');
+  if (from) filters.from = from.toISOString();
+  const to = dayStart(query.to ?? '');
+  if (to) filters.to = new Date(to.getTime() + DAY_MS).toISOString();
   const search = searchOf(query.q ?? '', personalData);
   if (search) filters.search = search;
   return filters;
@@ -78,8 +76,17 @@ function decodeKey(value: string | undefined): [string, string] | null {
   if (!value) return null;
   try {
     const key = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length === 2 && key.every((k) => typeof k === 'string')) {
-      return [key[0] as string, key[1] as string];
+    // Only a key this list made: a time it can compare and an invite id (PostgreSQL refuses others).
+    if (
+      Array.isArray(key) &&
+      key.length === 2 &&
+      typeof key[0] === 'string' &&
+      typeof key[1] === 'string' &&
+      ISO_TIME.test(key[0]) &&
+      dayStart(key[0].slice(0, 10)) !== null &&
+      UUID.test(key[1])
+    ) {
+      return [key[0], key[1]];
     }
   } catch {
     // A cursor edited by hand reads as the first page.

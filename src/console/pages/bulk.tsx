@@ -29,6 +29,8 @@ interface BulkProps {
     valid: number;
     refused: ShownRow[];
     sent: boolean;
+    /** Sent before by this member with this template: nothing was sent again. */
+    again?: boolean;
   };
 }
 
@@ -108,9 +110,11 @@ export function BulkPage({
         <section aria-labelledby="rows-title" class="bulk-rows">
           <h2 id="rows-title">{checked.sent ? 'Sent' : 'Checked'}</h2>
           <p role="status">
-            {checked.sent
-              ? `${checked.valid} of ${checked.total} rows sent; ${checked.refused.length} refused.`
-              : `${checked.valid} of ${checked.total} rows are ready to send; ${checked.refused.length} ${checked.refused.length === 1 ? 'has' : 'have'} errors.`}
+            {checked.again
+              ? `This file was sent before with this template: nothing was sent again. ${checked.valid} of ${checked.total} rows were sent then; ${checked.refused.length} refused.`
+              : checked.sent
+                ? `${checked.valid} of ${checked.total} rows sent; ${checked.refused.length} refused.`
+                : `${checked.valid} of ${checked.total} rows are ready to send; ${checked.refused.length} ${checked.refused.length === 1 ? 'has' : 'have'} errors.`}
           </p>
           {!checked.sent && checked.valid > 0 && (
             <form method="post" action="/console/bulk/send">
