@@ -192,9 +192,22 @@ describe('what each role sees', () => {
     for (const secret of ['Olive', 'olive@recipients.example', 'Bulk', '@list.example']) {
       expect(text).not.toContain(secret);
     }
+    // Providers name the address or number they refused, in answers the invite page shows.
+    await t.deps.db
+      .updateTable('deliveries')
+      .set({
+        last_error: '550 5.1.1 <olive@recipients.example>: Recipient address rejected',
+        status_detail: "The 'To' number +12125550199 is not a valid phone number.",
+      })
+      .where('invite_id', '=', ids.own ?? '')
+      .execute();
+    const adminText = textOf((await (await as('admin')).get(`/console/invites/${ids.own}`)).html);
+    expect(adminText).toContain('<olive@recipients.example>: Recipient address rejected');
+    expect(adminText).toContain('+12125550199');
     const detail = await b.get(`/console/invites/${ids.own}`);
     expect(detail.status).toBe(200);
     const detailText = textOf(detail.html);
+    expect(detailText).toContain('Recipient address rejected');
     for (const secret of ['Olive', 'Owner', 'olive@recipients.example', '555', '+1212']) {
       expect(detailText).not.toContain(secret);
     }

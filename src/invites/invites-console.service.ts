@@ -2,6 +2,7 @@ import { parseJson } from '../db/json.ts';
 import type { PageRequest } from '../db/keyset.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { maskText } from '../lib/redact.ts';
 import { dayStart, iso } from '../lib/time.ts';
 import { listGroups } from '../members/groups.service.ts';
 import type { InviteVisibility } from '../members/roles.ts';
@@ -119,6 +120,15 @@ export interface ConsoleInvite {
 
 function mask(value: string | null, personalData: boolean): string | null {
   return value === null || value === '' || personalData ? value : MASK;
+}
+
+/**
+ * A provider's answer or an error, for a member without personal data: providers name the
+ * address or number they refused ("550 <bob@x>: Recipient address rejected"), so every address
+ * and number in it is masked.
+ */
+function freeText(value: string | null, personalData: boolean): string | null {
+  return value === null || personalData ? value : maskText(value);
 }
 
 function toConsoleInvite(row: ConsoleInviteRow, personalData: boolean): ConsoleInvite {
@@ -250,13 +260,14 @@ export interface TimelineEntry {
   by: string | null;
 }
 
-function eventEntry(e: { type: string; data: string; created_at: string }): TimelineEntry {
+function eventEntry(e: { type: string; data: string; created_at: string }, pd: boolean): TimelineEntry {
   const data = parseJson<Record<string, unknown>>(e.data) ?? {};
   const member = data.member as { name?: string; id?: string } | undefined;
   const details: string[] = [];
   for (const [k, v] of Object.entries(data)) {
     if (k === 'member' || k === 'deliveries') continue;
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') details.push(`${k}: ${v}`);
+    if (typeof v === 'string') details.push(`${k}: ${freeText(v, pd)}`);
+    else if (typeof v === 'number' || typeof v === 'boolean') details.push(`${k}: ${v}`);
   }
   return {
     at: iso(e.created_at),
@@ -284,13 +295,13 @@ export async function memberInviteDetail(
     pd ? listInviteResponses(deps, clientId, id, { limit: 200 }) : null,
   ]);
   const timeline: TimelineEntry[] = [
-    ...history.map(eventEntry),
+    ...history.map((e) => eventEntry(e, pd)),
     ...attempts.map((a) => ({
       at: iso(a.started_at),
       what: `${a.method} attempt ${a.attempt}: ${a.outcome}`,
       details: [
-        ...(a.provider_response ? [`provider: ${a.provider_response}`] : []),
-        ...(a.error ? [`error: ${a.error}`] : []),
+        ...(a.provider_response ? [`provider: ${freeText(a.provider_response, pd)}`] : []),
+        ...(a.error ? [`error: ${freeText(a.error, pd)}`] : []),
         `took ${Number(a.duration_ms)} ms`,
       ],
       by: null,
@@ -320,9 +331,9 @@ export async function memberInviteDetail(
       kind: d.kind,
       status: d.status,
       recipient: mask(d.recipient, pd) ?? '',
-      detail: d.status_detail,
+      detail: freeText(d.status_detail, pd),
       attempts: Number(d.attempts),
-      lastError: d.last_error,
+      lastError: freeText(d.last_error, pd),
       sentAt: iso(d.sent_at),
       updatedAt: iso(d.updated_at),
     })),
