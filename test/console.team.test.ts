@@ -149,6 +149,18 @@ describe('inviting a member', () => {
     expect(alertOf(again.html)).toContain('has set a password already');
   });
 
+  it('two invitations of one address at once make one member; the other is told the email is taken', async () => {
+    const input = { email: 'twice@acme.example', name: 'Twice', role: 'operations' } as const;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 4 }, () => createMember(t.deps, t.key.client_id, input)),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const o of outcomes) {
+      if (o.status === 'rejected')
+        expect(o.reason?.body).toEqual({ email: [expect.stringContaining('already')] });
+    }
+  });
+
   it('refuses what the CLI refuses, a taken email (any case) and an unknown group, beside their fields', async () => {
     const { b, email } = await signedIn(MANAGER);
     const before = (await t.request('GET', '/outbox/messages')).body.results.length;

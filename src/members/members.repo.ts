@@ -127,6 +127,8 @@ export async function countActiveAdmins(db: Db, clientId: string): Promise<numbe
     .where('client_id', '=', clientId)
     .where('role', '=', 'admin')
     .where('disabled_at', 'is', null)
+    // An admin who never set a password cannot sign in to manage the team.
+    .where('password_hash', 'is not', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

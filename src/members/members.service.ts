@@ -90,6 +90,11 @@ export async function createMember(
   const now = deps.clock.real();
   const member = await newMemberRow(clientId, input, now.toISOString());
   return deps.db.transaction().execute(async (trx) => {
+    // Two invitations of one address at once: the second finds the first's member.
+    await repo.lockClientMembers(trx, clientId);
+    if (await repo.findMemberByEmail(trx, clientId, input.email.trim())) {
+      throw AppError.fields({ email: [EMAIL_TAKEN] });
+    }
     await repo.insertMember(trx, member);
     await replaceMemberGroups(trx, clientId, member.id, [...new Set(groupIds)]);
     const setPasswordToken =
