@@ -1,9 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMember } from '../src/members/members.service.ts';
 import { inviteBody, type TestApp } from './helpers/app.ts';
-import { launchChromium, seriousViolations, startListeningApp } from './helpers/browser.ts';
+import { seriousViolations } from './helpers/browser.ts';
+import {
+  consolePage,
+  overflowOf as overflow,
+  signInAs,
+  startConsole,
+  stopConsole,
+} from './helpers/console-page.ts';
 
 const SHOTS = '/tmp/shots-dashboard';
 const PASSWORD = 'correct horse battery';
@@ -13,14 +18,12 @@ let t: TestApp & { baseUrl: string };
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  [t, browser] = await Promise.all([startListeningApp(), launchChromium()]);
-  await createMember(t.deps, t.key.client_id, {
+  ({ t, browser } = await startConsole(SHOTS, {
     email: 'ada@acme.example',
     name: 'Ada',
     role: 'developer',
     password: PASSWORD,
-  });
+  }));
   const flows: string[] = [];
   for (const name of [HOSTILE, 'Welcome']) {
     const res = await t.request('POST', '/v2/flows', {
@@ -45,38 +48,12 @@ beforeAll(async () => {
   }
   await t.drain();
 });
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
-
-async function signIn(page: Page) {
-  await page.goto(`${t.baseUrl}/console`);
-  await page.getByLabel('Email').fill('ada@acme.example');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await Promise.all([
-    page.waitForURL(`${t.baseUrl}/console`),
-    page.getByRole('button', { name: 'Sign in' }).click(),
-  ]);
-}
-
-const overflow = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+afterAll(() => stopConsole(t, browser));
 
 describe('the Dashboard in a real browser', () => {
   it('draws the funnel, narrows it with the form without script errors, and fits 375 and 1280 px', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const complaints: string[] = [];
-    page.on('pageerror', (e) => complaints.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') complaints.push(m.text());
-    });
-    page.on('dialog', (d) => {
-      complaints.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
-    await signIn(page);
+    const { context, page, complaints } = await consolePage(browser);
+    await signInAs(page, t.baseUrl, 'ada@acme.example', PASSWORD);
 
     for (const width of [375, 1280]) {
       await page.setViewportSize({ width, height: 800 });

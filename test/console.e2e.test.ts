@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMember } from '../src/members/members.service.ts';
 import type { TestApp } from './helpers/app.ts';
 import { inviteBody } from './helpers/app.ts';
-import { launchChromium, seriousViolations, startListeningApp } from './helpers/browser.ts';
+import { seriousViolations } from './helpers/browser.ts';
+import { consolePage, overflowOf, startConsole, stopConsole } from './helpers/console-page.ts';
 
 const SHOTS = '/tmp/shots-console';
 const PASSWORD = 'correct horse battery';
@@ -14,18 +14,15 @@ let t: TestApp & { baseUrl: string };
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-/** What the browser complained of: script errors, refused resources, dialogs a script opened. */
 let complaints: string[];
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  [t, browser] = await Promise.all([startListeningApp(), launchChromium()]);
-  await createMember(t.deps, t.key.client_id, {
+  ({ t, browser } = await startConsole(SHOTS, {
     email: 'zoe@acme.example',
     name: HOSTILE,
     role: 'admin',
     password: PASSWORD,
-  });
+  }));
   for (const [first, last] of [
     ['Sarah', 'Longfield'],
     ['Marcus', 'Okonkwo-Villanueva'],
@@ -37,22 +34,9 @@ beforeAll(async () => {
     expect(res.status).toBe(200);
   }
 });
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+afterAll(() => stopConsole(t, browser));
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  complaints = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') complaints.push(m.text());
-  });
-  page.on('pageerror', (e) => complaints.push(e.message));
-  page.on('dialog', (d) => {
-    complaints.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
+  ({ context, page, complaints } = await consolePage(browser));
 });
 afterEach(() => context.close());
 
@@ -76,7 +60,7 @@ async function signInByKeyboard(email: string, password: string) {
   await Promise.all([page.waitForURL(`${t.baseUrl}/console`), page.keyboard.press('Enter')]);
 }
 
-const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+const overflow = () => overflowOf(page);
 
 describe('the Console in a real browser', () => {
   it('signs in by keyboard with the labelled fields and the button', async () => {
@@ -124,7 +108,7 @@ describe('the Console in a real browser', () => {
       if (width === 375) {
         // One list is in the accessibility tree at a time: the menu's, closed until asked.
         expect(await links.count()).toBe(0);
-        await page.locator('summary').focus();
+        await page.locator('summary', { hasText: /^Menu$/ }).focus();
         await page.keyboard.press('Enter');
         await page.screenshot({ path: `${SHOTS}/invites-375-menu.png` });
         await expect.poll(() => links.count()).toBe(10);

@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMember } from '../src/members/members.service.ts';
 import type { TestApp } from './helpers/app.ts';
 import { inviteBody } from './helpers/app.ts';
-import { launchChromium, seriousViolations, startListeningApp } from './helpers/browser.ts';
+import { seriousViolations } from './helpers/browser.ts';
+import { consolePage, overflowOf, signInAs, startConsole, stopConsole } from './helpers/console-page.ts';
 
 const SHOTS = '/tmp/shots-console-invites';
 const PASSWORD = 'correct horse battery';
@@ -18,14 +17,12 @@ let complaints: string[];
 let hostileId = '';
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  [t, browser] = await Promise.all([startListeningApp(), launchChromium()]);
-  await createMember(t.deps, t.key.client_id, {
+  ({ t, browser } = await startConsole(SHOTS, {
     email: 'ada@acme.example',
     name: 'Ada Admin',
     role: 'admin',
     password: PASSWORD,
-  });
+  }));
   for (const [first, last] of [
     ['Sarah', 'Longfield'],
     ['Marcus', 'Okonkwo-Villanueva-Montgomery-Fitzgerald'],
@@ -43,36 +40,15 @@ beforeAll(async () => {
   }
   await t.drain();
 });
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+afterAll(() => stopConsole(t, browser));
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  complaints = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') complaints.push(m.text());
-  });
-  page.on('pageerror', (e) => complaints.push(e.message));
-  page.on('dialog', (d) => {
-    complaints.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
+  ({ context, page, complaints } = await consolePage(browser));
 });
 afterEach(() => context.close());
 
-async function signIn() {
-  await page.goto(`${t.baseUrl}/console`);
-  await page.getByLabel('Email').fill('ada@acme.example');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await Promise.all([
-    page.waitForURL(`${t.baseUrl}/console`),
-    page.getByRole('button', { name: 'Sign in' }).click(),
-  ]);
-}
+const signIn = () => signInAs(page, t.baseUrl, 'ada@acme.example', PASSWORD);
 
-const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+const overflow = () => overflowOf(page);
 
 describe('the Invites and Invite pages in a real browser', () => {
   it('fit 375 and 1280 px, pass axe, and show hostile text as text', async () => {

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic } from './helpers/app.ts';
-import { launchChromium, seriousViolations } from './helpers/browser.ts';
+import { launchChromium } from './helpers/browser.ts';
 import { cliFor, type Server } from './helpers/cli.ts';
+import { checkPage, consolePage } from './helpers/console-page.ts';
 
 /**
  * The Console as a new operator meets it: `invitekit serve` on a fresh SQLite file (the
@@ -27,7 +28,8 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const env = { INVITEKIT_API_KEY_ID: KEY.api_key_id, INVITEKIT_API_KEY_SECRET: KEY.api_key_secret };
   [server, browser] = await Promise.all([serve(env), launchChromium()]);
-  setupLink = /First admin: +(\S+)/.exec(server.banner)?.[1] ?? '';
+  // The banner is a log line when stdout is not a terminal: the link ends at its closing quote.
+  setupLink = /First admin: +([^\s"]+)/.exec(server.banner)?.[1] ?? '';
   expect(setupLink).toMatch(/\/console\/set-password\?token=/);
   origin = new URL(setupLink).origin;
 });
@@ -51,16 +53,7 @@ async function click(page: Page, name: string | RegExp) {
   await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name }).click()]);
 }
 
-async function check(page: Page, name: string) {
-  expect(await seriousViolations(page)).toEqual([]);
-  for (const width of [1280, 375]) {
-    await page.setViewportSize({ width, height: 800 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, name).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
+const check = (page: Page, name: string) => checkPage(page, SHOTS, name);
 
 /** The recipient, in a browser of their own, from the link to a connected account. */
 async function completeAsRecipient(link: string) {
@@ -85,13 +78,8 @@ describe('the journey from the setup link to a completed invite', () => {
   it('sets up the first admin, makes a template, sends with a Cc, follows it to completed, then re-sends and revokes another', {
     timeout: 180_000,
   }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const complaints: string[] = [];
-    page.on('pageerror', (e) => complaints.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') complaints.push(m.text());
-    });
+    // A dialog a script opens is a complaint too.
+    const { context, page, complaints } = await consolePage(browser);
 
     // The first admin, from the link the banner printed.
     await page.goto(setupLink);
@@ -146,9 +134,9 @@ describe('the journey from the setup link to a completed invite', () => {
 
     await page.reload();
     await expect.poll(() => page.locator('.facts .status').textContent()).toBe('completed');
-    expect(await page.locator('.timeline, [aria-labelledby="timeline-heading"]').first().textContent()).toMatch(
-      /completed/i,
-    );
+    expect(
+      await page.locator('.timeline, [aria-labelledby="timeline-heading"]').first().textContent(),
+    ).toMatch(/completed/i);
     await check(page, 'journey-completed');
     await page.goto(`${origin}/console?status=completed`);
     await expect.poll(() => page.getByRole('row', { name: /Sarah Longfield/ }).count()).toBe(1);
@@ -168,7 +156,11 @@ describe('the journey from the setup link to a completed invite', () => {
     await page.getByLabel('Email').fill('tom@example.com');
     await click(page, 'Send invite');
     await page.goto(`${origin}/console`);
-    await page.getByRole('row', { name: /Tom Other/ }).getByRole('link').first().click();
+    await page
+      .getByRole('row', { name: /Tom Other/ })
+      .getByRole('link')
+      .first()
+      .click();
     await click(page, 'Re-send');
     await expect.poll(() => page.locator('[role="status"]').first().textContent()).toContain('sent again');
     await click(page, 'Revoke');

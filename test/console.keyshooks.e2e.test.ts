@@ -1,19 +1,24 @@
-import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKey } from '../src/auth/keys.service.ts';
-import { createMember } from '../src/members/members.service.ts';
 import { ROLE_RULES, ROLES } from '../src/members/roles.ts';
-import { inviteBody, startTestApp, type TestApp } from './helpers/app.ts';
-import { launchChromium, seriousViolations } from './helpers/browser.ts';
+import { inviteBody, type TestApp } from './helpers/app.ts';
+import { seriousViolations } from './helpers/browser.ts';
+import {
+  checkAtWidths,
+  consolePage,
+  overflowOf,
+  signInAs,
+  startConsole,
+  stopConsole,
+} from './helpers/console-page.ts';
 import { type Receiver, webhookReceiver } from './helpers/webhooks.ts';
 
 const SHOTS = '/tmp/shots-keyshooks';
 const PASSWORD = 'correct horse battery';
 const HOSTILE = `<img src=x onerror=alert(1)>"'& Zoë`;
 
-let t: TestApp;
+let t: TestApp & { baseUrl: string };
 let baseUrl: string;
 let receiver: Receiver;
 let browser: Browser;
@@ -22,42 +27,16 @@ let page: Page;
 let complaints: string[];
 let hookId: string;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** The app on a real port that may call the local receiver (only WEBHOOKS_ALLOW_PRIVATE lets it). */
-async function startApp(): Promise<void> {
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  t = await startTestApp({
-    PUBLIC_URL: baseUrl,
-    WEBHOOKS_ALLOW_PRIVATE: 'true',
-    WEBHOOK_TIMEOUT_SECONDS: '1',
-  });
-  await t.app.listen({ port, host: '127.0.0.1' });
-}
-
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  [, browser, receiver] = await Promise.all([startApp(), launchChromium(), webhookReceiver()]);
   const role = ROLES.find(
     (r) => ROLE_RULES[r].canManageKeys && ROLE_RULES[r].canManageWebhooks && !ROLE_RULES[r].canManageMembers,
   );
   if (!role) throw new Error('no such role');
-  await createMember(t.deps, t.key.client_id, {
-    email: 'dev@acme.example',
-    name: 'Dev',
-    role,
-    password: PASSWORD,
-  });
+  const member = { email: 'dev@acme.example', name: 'Dev', role, password: PASSWORD };
+  // The app may call the local receiver: only WEBHOOKS_ALLOW_PRIVATE lets it.
+  const env = { WEBHOOKS_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_SECONDS: '1' };
+  [{ t, browser }, receiver] = await Promise.all([startConsole(SHOTS, member, env), webhookReceiver()]);
+  baseUrl = t.baseUrl;
   await createKey(t.deps, { name: HOSTILE, clientId: t.key.client_id });
 
   receiver.script('/crm', 500, 500);
@@ -71,47 +50,16 @@ beforeAll(async () => {
   await t.drain();
 });
 afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+  await stopConsole(t, browser);
   await receiver?.close();
 });
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  complaints = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') complaints.push(m.text());
-  });
-  page.on('pageerror', (e) => complaints.push(e.message));
-  page.on('dialog', (d) => {
-    complaints.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
+  ({ context, page, complaints } = await consolePage(browser));
 });
 afterEach(() => context.close());
 
-async function signIn() {
-  await page.goto(`${baseUrl}/console`);
-  await page.getByLabel('Email').fill('dev@acme.example');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await Promise.all([
-    page.waitForURL(`${baseUrl}/console`),
-    page.getByRole('button', { name: 'Sign in' }).click(),
-  ]);
-}
-
-const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-
-/** axe, the width, and a screenshot, at 375 and 1280 px. */
-async function check(name: string, open: () => Promise<void>) {
-  for (const width of [375, 1280]) {
-    await page.setViewportSize({ width, height: 800 });
-    await open();
-    expect(await overflow(), `${name} at ${width}`).toBeLessThanOrEqual(0);
-    expect(await seriousViolations(page), `${name} at ${width}`).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
-  }
-}
+const signIn = () => signInAs(page, baseUrl, 'dev@acme.example', PASSWORD);
+const check = (name: string, open: () => Promise<void>) => checkAtWidths(page, SHOTS, name, open);
 
 describe('API keys and Webhooks in a real browser', () => {
   it('creates a key, shows its secret once, and revokes it after confirming', async () => {
@@ -128,7 +76,7 @@ describe('API keys and Webhooks in a real browser', () => {
     await page.getByRole('heading', { name: 'Key “CRM sync” created' }).waitFor();
     const secret = (await page.locator('#api-key-secret').textContent()) ?? '';
     expect(secret.length).toBeGreaterThanOrEqual(32);
-    expect(await overflow()).toBeLessThanOrEqual(0);
+    expect(await overflowOf(page)).toBeLessThanOrEqual(0);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/key-created-375.png`, fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });

@@ -1,9 +1,15 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMember } from '../src/members/members.service.ts';
 import { inviteBody, type TestApp } from './helpers/app.ts';
-import { launchChromium, seriousViolations, startListeningApp } from './helpers/browser.ts';
+import { seriousViolations } from './helpers/browser.ts';
+import {
+  checkAtWidths,
+  consolePage,
+  overflowOf as overflow,
+  signInAs,
+  startConsole,
+  stopConsole,
+} from './helpers/console-page.ts';
 
 const SHOTS = '/tmp/shots-outbox';
 const PASSWORD = 'correct horse battery';
@@ -14,18 +20,15 @@ let browser: Browser;
 let context: BrowserContext | undefined;
 let inviteId: string;
 let shareableId: string;
-/** What the browser complained of: script errors, refused resources, dialogs a script opened. */
 let complaints: string[];
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  [t, browser] = await Promise.all([startListeningApp(), launchChromium()]);
-  await createMember(t.deps, t.key.client_id, {
+  ({ t, browser } = await startConsole(SHOTS, {
     email: 'ada@acme.example',
     name: 'Ada',
     role: 'admin',
     password: PASSWORD,
-  });
+  }));
   const flow = await t.request('POST', '/v2/flows', {
     body: {
       type: 'email_sms_template',
@@ -56,50 +59,22 @@ beforeAll(async () => {
     await t.drain();
   }
 });
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+afterAll(() => stopConsole(t, browser));
 afterEach(async () => {
   await context?.close();
   context = undefined;
 });
 
 async function open(opts: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...opts });
-  const page = await context.newPage();
-  complaints = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') complaints.push(m.text());
-  });
-  page.on('pageerror', (e) => complaints.push(e.message));
-  page.on('dialog', (d) => {
-    complaints.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  await page.goto(`${t.baseUrl}/console`);
-  await page.getByLabel('Email').fill('ada@acme.example');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await Promise.all([
-    page.waitForURL(`${t.baseUrl}/console`),
-    page.getByRole('button', { name: 'Sign in' }).click(),
-  ]);
+  let page: Page;
+  ({ context, page, complaints } = await consolePage(browser, opts));
+  await signInAs(page, t.baseUrl, 'ada@acme.example', PASSWORD);
   return page;
 }
 
-const overflow = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-
-/** axe, the width, and a screenshot, at 375 and 1280 px. */
-async function check(page: Page, name: string, url: string) {
-  for (const width of [375, 1280]) {
-    await page.setViewportSize({ width, height: 800 });
-    await page.goto(`${t.baseUrl}${url}`);
-    expect(await overflow(page), `${name} at ${width}`).toBeLessThanOrEqual(0);
-    expect(await seriousViolations(page), `${name} at ${width}`).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}/console-${name}-${width}.png`, fullPage: true });
-  }
-}
+/** axe, the width, and a screenshot, at 375 and 1280 px, of the page at `url`. */
+const check = (page: Page, name: string, url: string) =>
+  checkAtWidths(page, SHOTS, `console-${name}`, () => page.goto(`${t.baseUrl}${url}`));
 
 describe('the Console outbox in a real browser', () => {
   it('lists, filters and shows messages; an email runs nothing in its frame; hostile text stays text', async () => {

@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMember } from '../src/members/members.service.ts';
 import type { TestApp } from './helpers/app.ts';
-import { launchChromium, seriousViolations, startListeningApp } from './helpers/browser.ts';
+import { checkPage, consolePage, signInAs, startConsole, stopConsole } from './helpers/console-page.ts';
 
 const SHOTS = '/tmp/shots-console-send';
 const PASSWORD = 'correct horse battery';
@@ -17,14 +16,18 @@ let complaints: string[];
 let flowId: string;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  [t, browser] = await Promise.all([startListeningApp(), launchChromium()]);
-  for (const [email, name] of [
-    ['ops@acme.example', 'Olive Ops'],
-    ['mate@acme.example', HOSTILE],
-  ] as const) {
-    await createMember(t.deps, t.key.client_id, { email, name, role: 'operations', password: PASSWORD });
-  }
+  ({ t, browser } = await startConsole(SHOTS, {
+    email: 'ops@acme.example',
+    name: 'Olive Ops',
+    role: 'operations',
+    password: PASSWORD,
+  }));
+  await createMember(t.deps, t.key.client_id, {
+    email: 'mate@acme.example',
+    name: HOSTILE,
+    role: 'operations',
+    password: PASSWORD,
+  });
   const flow = await t.request('POST', '/v2/flows', {
     body: {
       type: 'email_sms_template',
@@ -38,47 +41,15 @@ beforeAll(async () => {
   expect(flow.status).toBe(200);
   flowId = flow.body.id;
 });
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+afterAll(() => stopConsole(t, browser));
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  complaints = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') complaints.push(m.text());
-  });
-  page.on('pageerror', (e) => complaints.push(e.message));
-  page.on('dialog', (d) => {
-    complaints.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
+  ({ context, page, complaints } = await consolePage(browser));
 });
 afterEach(() => context.close());
 
-async function signIn() {
-  await page.goto(`${t.baseUrl}/console`);
-  await page.getByLabel('Email').fill('ops@acme.example');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await Promise.all([
-    page.waitForURL(`${t.baseUrl}/console`),
-    page.getByRole('button', { name: 'Sign in' }).click(),
-  ]);
-}
+const signIn = () => signInAs(page, t.baseUrl, 'ops@acme.example', PASSWORD);
 
-const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-
-/** Axe finds nothing serious, the page fits 375 and 1280 px, and both are on file. */
-async function checkPage(name: string) {
-  expect(await seriousViolations(page)).toEqual([]);
-  for (const width of [1280, 375]) {
-    await page.setViewportSize({ width, height: 800 });
-    expect(await overflow()).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
+const check = (name: string) => checkPage(page, SHOTS, name);
 
 describe('Send invite in Chromium', () => {
   it('shows the API’s errors beside the fields, then previews every message and page without sending', async () => {
@@ -95,7 +66,7 @@ describe('Send invite in Chromium', () => {
       .toBe('Enter a valid email address.');
     expect(await page.getByLabel('First name').inputValue()).toBe(HOSTILE);
     expect(await page.locator('#field-last_name').getAttribute('aria-invalid')).toBe('true');
-    await checkPage('send-errors');
+    await check('send-errors');
 
     await page.getByLabel('Last name').fill('Longfield');
     await page.getByLabel('Email').fill('sarah@email.com');
@@ -115,7 +86,7 @@ describe('Send invite in Chromium', () => {
     await page
       .locator('iframe[title="Email preview"]')
       .screenshot({ path: `${SHOTS}/send-preview-email-frame.png` });
-    await checkPage('send-preview');
+    await check('send-preview');
 
     const invites = await t.request('GET', '/v2/invites');
     expect(invites.body.results).toEqual([]);
@@ -126,7 +97,7 @@ describe('Send invite in Chromium', () => {
   it('bulk: checks an uploaded file and lists the refused rows', async () => {
     await signIn();
     await page.goto(`${t.baseUrl}/console/bulk`);
-    await checkPage('bulk-upload');
+    await check('bulk-upload');
     await page.getByLabel('CSV file').setInputFiles({
       name: 'people.csv',
       mimeType: 'text/csv',
@@ -140,13 +111,13 @@ describe('Send invite in Chromium', () => {
     ]);
     await page.getByText('1 of 2 rows are ready to send; 1 has errors.').waitFor();
     expect(await page.locator('.bulk-rows tbody').textContent()).toContain(HOSTILE);
-    await checkPage('bulk-checked');
+    await check('bulk-checked');
     await Promise.all([
       page.waitForLoadState('load'),
       page.getByRole('button', { name: 'Send 1 invite' }).click(),
     ]);
     await page.getByText('1 of 2 rows sent; 1 refused.').waitFor();
-    await checkPage('bulk-sent');
+    await check('bulk-sent');
     expect(complaints.filter((c) => c.startsWith('dialog'))).toEqual([]);
   });
 });

@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMember } from '../src/members/members.service.ts';
 import { ROLE_LABELS, ROLE_RULES, ROLES } from '../src/members/roles.ts';
 import type { TestApp } from './helpers/app.ts';
-import { launchChromium, seriousViolations, startListeningApp } from './helpers/browser.ts';
+import { checkAtWidths, consolePage, signInAs, startConsole, stopConsole } from './helpers/console-page.ts';
 
 const SHOTS = '/tmp/shots-team';
 const PASSWORD = 'correct horse battery';
@@ -20,14 +19,12 @@ let complaints: string[];
 let staffId: string;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  [t, browser] = await Promise.all([startListeningApp(), launchChromium()]);
-  await createMember(t.deps, t.key.client_id, {
+  ({ t, browser } = await startConsole(SHOTS, {
     email: 'ada@acme.example',
     name: 'Ada Admin',
     role: MANAGER,
     password: PASSWORD,
-  });
+  }));
   const staff = await createMember(t.deps, t.key.client_id, {
     email: 'a.very.long.address.for.a.narrow.screen@subsidiary.acme.example',
     name: HOSTILE,
@@ -36,47 +33,15 @@ beforeAll(async () => {
   });
   staffId = staff.member.id;
 });
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+afterAll(() => stopConsole(t, browser));
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  complaints = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') complaints.push(m.text());
-  });
-  page.on('pageerror', (e) => complaints.push(e.message));
-  page.on('dialog', (d) => {
-    complaints.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
+  ({ context, page, complaints } = await consolePage(browser));
 });
 afterEach(() => context.close());
 
-async function signIn() {
-  await page.goto(`${t.baseUrl}/console`);
-  await page.getByLabel('Email').fill('ada@acme.example');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await Promise.all([
-    page.waitForURL(`${t.baseUrl}/console`),
-    page.getByRole('button', { name: 'Sign in' }).click(),
-  ]);
-}
+const signIn = () => signInAs(page, t.baseUrl, 'ada@acme.example', PASSWORD);
 
-const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-
-/** axe, the width, and a screenshot, at 375 and 1280 px. */
-async function check(name: string, open: () => Promise<void>) {
-  for (const width of [375, 1280]) {
-    await page.setViewportSize({ width, height: 800 });
-    await open();
-    expect(await overflow(), `${name} at ${width}`).toBeLessThanOrEqual(0);
-    expect(await seriousViolations(page), `${name} at ${width}`).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
-  }
-}
+const check = (name: string, open: () => Promise<void>) => checkAtWidths(page, SHOTS, name, open);
 
 describe('Team in a real browser', () => {
   it('creates a group and invites a member into it; the Team page passes axe at both widths', async () => {

@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMember } from '../src/members/members.service.ts';
 import type { TestApp } from './helpers/app.ts';
-import { launchChromium, seriousViolations, startListeningApp } from './helpers/browser.ts';
+import { checkAtWidths, consolePage, signInAs, startConsole, stopConsole } from './helpers/console-page.ts';
 
 const SHOTS = '/tmp/shots-console-templates';
 const PASSWORD = 'correct horse battery';
@@ -13,20 +11,17 @@ let t: TestApp & { baseUrl: string };
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-/** What the browser complained of: script errors, refused resources, dialogs a script opened. */
 let complaints: string[];
 let flowId: string;
 let shareableId: string;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  [t, browser] = await Promise.all([startListeningApp(), launchChromium()]);
-  await createMember(t.deps, t.key.client_id, {
+  ({ t, browser } = await startConsole(SHOTS, {
     email: 'ada@acme.example',
     name: 'Ada',
     role: 'admin',
     password: PASSWORD,
-  });
+  }));
   const flow = await t.request('POST', '/v2/flows', {
     body: {
       type: 'email_sms_template',
@@ -44,48 +39,16 @@ beforeAll(async () => {
   flowId = flow.body.id;
   shareableId = shareable.body.id;
 });
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+afterAll(() => stopConsole(t, browser));
+// The preview frames show the recipient's documents styled; nothing may complain.
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  complaints = [];
-  page.on('console', (m) => {
-    // The preview frames show the recipient's documents styled; nothing may complain.
-    if (m.type() === 'error') complaints.push(m.text());
-  });
-  page.on('pageerror', (e) => complaints.push(e.message));
-  page.on('dialog', (d) => {
-    complaints.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
+  ({ context, page, complaints } = await consolePage(browser));
 });
 afterEach(() => context.close());
 
-async function signIn() {
-  await page.goto(`${t.baseUrl}/console`);
-  await page.getByLabel('Email').fill('ada@acme.example');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await Promise.all([
-    page.waitForURL(`${t.baseUrl}/console`),
-    page.getByRole('button', { name: 'Sign in' }).click(),
-  ]);
-}
+const signIn = () => signInAs(page, t.baseUrl, 'ada@acme.example', PASSWORD);
 
-const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-
-/** axe, the width, and a screenshot, at 375 and 1280 px. */
-async function check(name: string, open: () => Promise<void>) {
-  for (const width of [375, 1280]) {
-    await page.setViewportSize({ width, height: 800 });
-    await open();
-    expect(await overflow(), `${name} at ${width}`).toBeLessThanOrEqual(0);
-    expect(await seriousViolations(page), `${name} at ${width}`).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
-  }
-}
+const check = (name: string, open: () => Promise<void>) => checkAtWidths(page, SHOTS, name, open);
 
 describe('Templates and Settings in a real browser', () => {
   it('passes axe on the list, the editor with its preview, the editor with errors, and Settings', async () => {

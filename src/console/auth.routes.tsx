@@ -3,7 +3,6 @@ import type { Deps } from '../deps.ts';
 import { AppError, statusOf } from '../errors.ts';
 import { isEmailAddress } from '../http/email-address.ts';
 import { authFailureGuard } from '../http/rate-limit.ts';
-import { newId } from '../lib/ids.ts';
 import { endSession, SESSION_MAX_MS, startSession } from '../members/sessions.service.ts';
 import {
   createFirstAdmin,
@@ -13,6 +12,7 @@ import {
 } from '../members/set-password.service.ts';
 import { requestPasswordReset, verifySignIn } from '../members/sign-in.service.ts';
 import { clearCookie, cookieOptions, SESSION_COOKIE } from './cookies.ts';
+import { sendMemberEmail } from './emails/member-email.ts';
 import { resetEmail } from './emails/reset-email.tsx';
 import { type FlashKey, setFlash } from './flash.ts';
 import { type FormErrors, field, formErrorsOf, requireCsrf } from './forms.ts';
@@ -235,15 +235,7 @@ async function sendResetLinks(deps: Deps, email: string): Promise<void> {
         clientName: member.client_name,
         url: setPasswordUrl(deps.config.PUBLIC_URL, token),
       });
-      await deps.channels.email.send({
-        messageId: `<${newId()}@invitekit>`,
-        clientId: member.client_id,
-        deliveryId: null,
-        to: member.email,
-        replyTo: null,
-        fromName: null,
-        ...message,
-      });
+      await sendMemberEmail(deps, member, message);
     }
   } catch (err) {
     deps.log.error({ err }, 'sending a password reset link failed');

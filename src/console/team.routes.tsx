@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MembersTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, statusOf } from '../errors.ts';
-import { newId, parseUuid } from '../lib/ids.ts';
+import { parseUuid } from '../lib/ids.ts';
 import {
   createGroup,
   deleteGroup,
@@ -23,6 +23,7 @@ import {
   reissueInvite,
 } from '../members/team.service.ts';
 import { inviteEmail } from './emails/invite-email.tsx';
+import { sendMemberEmail } from './emails/member-email.ts';
 import { type FlashKey, setFlash } from './flash.ts';
 import { type FormErrors, field, formErrorsOf, requireCsrf } from './forms.ts';
 import { TeamPage } from './pages/team.tsx';
@@ -79,15 +80,7 @@ async function sendInvitation(
     url: setPasswordUrl(deps.config.PUBLIC_URL, token),
   });
   try {
-    await deps.channels.email.send({
-      messageId: `<${newId()}@invitekit>`,
-      clientId: member.client_id,
-      deliveryId: null,
-      to: member.email,
-      replyTo: null,
-      fromName: null,
-      ...message,
-    });
+    await sendMemberEmail(deps, member, message);
     return true;
   } catch (err) {
     req.log.error({ err }, 'sending a member invitation failed');

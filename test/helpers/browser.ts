@@ -30,11 +30,16 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The test app listening on a real port, its PUBLIC_URL that address, so invite URLs open in the browser. */
-export async function startListeningApp(): Promise<TestApp & { baseUrl: string }> {
+/**
+ * The test app listening on a real port, its PUBLIC_URL that address, so invite URLs open in the
+ * browser; `env` adds to the app's settings.
+ */
+export async function startListeningApp(
+  env: Record<string, string> = {},
+): Promise<TestApp & { baseUrl: string }> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const t = await startTestApp({ PUBLIC_URL: baseUrl });
+  const t = await startTestApp({ PUBLIC_URL: baseUrl, ...env });
   await t.app.listen({ port, host: '127.0.0.1' });
   return Object.assign(t, { baseUrl });
 }

@@ -1,4 +1,4 @@
-import { renderToString } from 'preact-render-to-string';
+import { emailHtml } from './email-frame.tsx';
 
 interface InviteEmail {
   email: string;
@@ -20,22 +20,17 @@ export function inviteEmail({ email, clientName, invitedBy, role, url }: InviteE
     '',
     'If you did not expect this, ignore this email: nothing happens without the link.',
   ].join('\n');
-  const html = `<!doctype html>${renderToString(
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <title>{subject}</title>
-      </head>
-      <body>
-        <p>
-          {invitedBy} invited <strong>{email}</strong> to the invitekit Console of {clientName}, as {role}.
-        </p>
-        <p>
-          <a href={url}>Choose your password</a> within 24 hours (the link works once).
-        </p>
-        <p>If you did not expect this, ignore this email: nothing happens without the link.</p>
-      </body>
-    </html>,
-  )}`;
+  const html = emailHtml(
+    subject,
+    <>
+      <p>
+        {invitedBy} invited <strong>{email}</strong> to the invitekit Console of {clientName}, as {role}.
+      </p>
+      <p>
+        <a href={url}>Choose your password</a> within 24 hours (the link works once).
+      </p>
+      <p>If you did not expect this, ignore this email: nothing happens without the link.</p>
+    </>,
+  );
   return { subject, text, html };
 }

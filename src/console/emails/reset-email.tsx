@@ -1,4 +1,4 @@
-import { renderToString } from 'preact-render-to-string';
+import { emailHtml } from './email-frame.tsx';
 
 interface ResetEmail {
   email: string;
@@ -17,23 +17,18 @@ export function resetEmail({ email, clientName, url }: ResetEmail) {
     '',
     'If it was not you, ignore this email: your password stays as it is.',
   ].join('\n');
-  const html = `<!doctype html>${renderToString(
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <title>{subject}</title>
-      </head>
-      <body>
-        <p>
-          Someone asked to reset the password of <strong>{email}</strong> in the invitekit Console of{' '}
-          {clientName}.
-        </p>
-        <p>
-          <a href={url}>Choose a new password</a> within 24 hours (the link works once).
-        </p>
-        <p>If it was not you, ignore this email: your password stays as it is.</p>
-      </body>
-    </html>,
-  )}`;
+  const html = emailHtml(
+    subject,
+    <>
+      <p>
+        Someone asked to reset the password of <strong>{email}</strong> in the invitekit Console of{' '}
+        {clientName}.
+      </p>
+      <p>
+        <a href={url}>Choose a new password</a> within 24 hours (the link works once).
+      </p>
+      <p>If it was not you, ignore this email: your password stays as it is.</p>
+    </>,
+  );
   return { subject, text, html };
 }

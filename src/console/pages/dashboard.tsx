@@ -2,7 +2,7 @@ import { FUNNEL_STAGES, type Funnel, type StageCounts } from '../../invites/invi
 import type { DashboardQuery } from '../dashboard.query.ts';
 import type { FormErrors } from '../forms.ts';
 import type { Shell } from '../shell.ts';
-import { ErrorSummary } from './form.tsx';
+import { ErrorSummary, FieldErrorList, fieldOf } from './form.tsx';
 import { Page } from './layout.tsx';
 
 interface Template {
@@ -148,9 +148,7 @@ function DateField({
   value: string;
   errors?: FormErrors;
 }) {
-  const id = `field-${name}`;
-  const messages = errors?.[name] ?? [];
-  const errorId = messages.length > 0 ? `${id}-errors` : undefined;
+  const { id, messages, errorId } = fieldOf(name, errors);
   return (
     <div class="field">
       <label for={id}>{label}</label>
@@ -162,13 +160,7 @@ function DateField({
         aria-invalid={errorId ? 'true' : undefined}
         aria-describedby={['period-dates-hint', errorId].filter(Boolean).join(' ')}
       />
-      {errorId && (
-        <ul class="field-errors" id={errorId}>
-          {messages.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
-      )}
+      <FieldErrorList id={errorId} messages={messages} />
     </div>
   );
 }

@@ -18,6 +18,25 @@ export function Form({ action, csrf, children }: FormProps) {
   );
 }
 
+/** A field's id, its errors, and the id of their list when there are any. */
+export function fieldOf(name: string, errors: FormErrors | undefined) {
+  const id = `field-${name}`;
+  const messages = errors?.[name] ?? [];
+  return { id, messages, errorId: messages.length > 0 ? `${id}-errors` : undefined };
+}
+
+/** A field's errors under it, named by the field's aria-describedby; nothing when there are none. */
+export function FieldErrorList({ id, messages }: { id: string | undefined; messages: readonly string[] }) {
+  if (!id) return null;
+  return (
+    <ul class="field-errors" id={id}>
+      {messages.map((m) => (
+        <li key={m}>{m}</li>
+      ))}
+    </ul>
+  );
+}
+
 interface FieldProps {
   name: string;
   label: string;
@@ -40,10 +59,8 @@ export function Field({
   hint,
   required,
 }: FieldProps) {
-  const id = `field-${name}`;
-  const messages = errors?.[name] ?? [];
+  const { id, messages, errorId } = fieldOf(name, errors);
   const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = messages.length > 0 ? `${id}-errors` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
   return (
     <div class="field">
@@ -64,13 +81,7 @@ export function Field({
         aria-invalid={messages.length > 0 ? 'true' : undefined}
         aria-describedby={describedBy}
       />
-      {errorId && (
-        <ul class="field-errors" id={errorId}>
-          {messages.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
-      )}
+      <FieldErrorList id={errorId} messages={messages} />
     </div>
   );
 }

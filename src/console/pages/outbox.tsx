@@ -1,7 +1,7 @@
 import type { OutboxMessage } from '../../outbox/outbox.schema.ts';
 import type { FormErrors } from '../forms.ts';
 import type { Shell } from '../shell.ts';
-import { ErrorSummary, Field } from './form.tsx';
+import { ErrorSummary, Field, FieldErrorList } from './form.tsx';
 import { when } from './invites.tsx';
 import { Page } from './layout.tsx';
 
@@ -150,13 +150,7 @@ function ChannelSelect({ value, errors }: { value: string; errors: FormErrors | 
         {option('email', 'Email')}
         {option('sms', 'SMS')}
       </select>
-      {errorId && (
-        <ul class="field-errors" id={errorId}>
-          {messages.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
-      )}
+      <FieldErrorList id={errorId} messages={messages} />
     </div>
   );
 }

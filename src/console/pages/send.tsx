@@ -3,7 +3,7 @@ import type { FormErrors } from '../forms.ts';
 import { FIELD_LABELS, RECIPIENT_FIELDS, type Teammate } from '../send-input.ts';
 import type { SendPreview } from '../send-preview.ts';
 import type { Shell } from '../shell.ts';
-import { ErrorSummary, Field, Form } from './form.tsx';
+import { ErrorSummary, Field, FieldErrorList, Form, fieldOf } from './form.tsx';
 import { Page } from './layout.tsx';
 import { SendPreviews } from './send-previews.tsx';
 
@@ -129,9 +129,7 @@ interface SelectProps {
 }
 
 function Select({ name, label, value, options, errors }: SelectProps) {
-  const id = `field-${name}`;
-  const messages = errors?.[name] ?? [];
-  const errorId = messages.length > 0 ? `${id}-errors` : undefined;
+  const { id, messages, errorId } = fieldOf(name, errors);
   return (
     <div class="field">
       <label for={id}>{label}</label>
@@ -142,13 +140,7 @@ function Select({ name, label, value, options, errors }: SelectProps) {
           </option>
         ))}
       </select>
-      {errorId && (
-        <ul class="field-errors" id={errorId}>
-          {messages.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
-      )}
+      <FieldErrorList id={errorId} messages={messages} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { FormErrors } from '../forms.ts';
+import { FieldErrorList } from './form.tsx';
 
 /** A form's values by field name, as posted (dotted names follow the API's nesting). */
 export type FormValues = Record<string, string>;
@@ -44,13 +45,7 @@ function Wrapped(
         'aria-invalid': errorId ? 'true' : undefined,
         'aria-describedby': [hintId, errorId].filter(Boolean).join(' ') || undefined,
       })}
-      {errorId && (
-        <ul class="field-errors" id={errorId}>
-          {messages.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
-      )}
+      <FieldErrorList id={errorId} messages={messages} />
     </div>
   );
 }
@@ -137,13 +132,7 @@ export function Checkbox({ name, label, values, errors, hint }: Common) {
           {hint}
         </p>
       )}
-      {errorId && (
-        <ul class="field-errors" id={errorId}>
-          {messages.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
-      )}
+      <FieldErrorList id={errorId} messages={messages} />
     </div>
   );
 }

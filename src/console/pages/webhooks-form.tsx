@@ -1,6 +1,6 @@
 import type { FormErrors } from '../forms.ts';
 import type { Shell } from '../shell.ts';
-import { ErrorSummary, Field, Form } from './form.tsx';
+import { ErrorSummary, Field, FieldErrorList, Form } from './form.tsx';
 import { Page } from './layout.tsx';
 
 export interface WebhookFormValues {
@@ -47,13 +47,7 @@ function EventsField({ values, errors, events }: Omit<WebhookFormProps, 'shell'>
         {box('*', 'All events (*)')}
         {events.map((e) => box(e, e))}
       </ul>
-      {errorId && (
-        <ul class="field-errors" id={errorId}>
-          {messages.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
-      )}
+      <FieldErrorList id={errorId} messages={messages} />
     </fieldset>
   );
 }
