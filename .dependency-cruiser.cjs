@@ -4,7 +4,7 @@ const ROWS = [
   ['src/lib/', 'src/config.ts', 'src/errors.ts', 'src/channels/'],
   ['src/db/'],
   ['src/deps.ts'],
-  ['src/http/', 'src/queue/'],
+  ['src/http/', 'src/queue/', 'src/metrics/', 'src/ops/'],
   ['src/auth/', 'src/members/', 'src/users/', 'src/accounts/', 'src/templates/', 'src/flows/', 'src/settings/', 'src/outbox/', 'src/webhooks/'],
   ['src/events/'],
   ['src/invites/'],
@@ -12,7 +12,7 @@ const ROWS = [
   ['src/link/'],
   ['src/sandbox/', 'src/console/'],
   ['src/app.ts', 'src/job-kinds.ts', 'src/bootstrap.ts'],
-  ['src/main.ts'],
+  ['src/main.ts', 'src/lifecycle.commands.ts'],
 ];
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
