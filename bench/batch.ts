@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDeps, createDeps } from '../src/bootstrap.ts';
@@ -31,6 +31,28 @@ export interface BatchResult {
   batchPerSecond: number;
   /** Microseconds to sign one user token, the part of an answer that is per invite and not SQL. */
   tokenMicros: number;
+  /**
+   * The server's CPU time per invite each way, in microseconds (Linux only): unlike invites a
+   * second, it does not move with what else the machine runs meanwhile.
+   */
+  singleCpuMicros?: number;
+  batchCpuMicros?: number;
+}
+
+/** Clock ticks a second in /proc (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+/** CPU seconds (user and system) a process has used so far; undefined where /proc is not there. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After the command name: state is field 3, utime 14 and stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Invites a second `path` takes with `body`, against `serve --no-worker` on a fresh SQLite file. */
@@ -64,9 +86,16 @@ async function measure(
     // A batch can take seconds on a loaded machine: it is slow, not failed.
     const run = { ...target, connections: opts.connections, timeout: 60 };
     await load('warm-up', { ...run, duration: 2 });
+    const cpuBefore = cpuSeconds(server.pid);
     const row = await load(name, { ...run, duration: opts.duration });
+    const cpuAfter = cpuSeconds(server.pid);
+    const requests = row.rps * opts.duration;
+    const cpuPerRequestMicros =
+      cpuBefore === undefined || cpuAfter === undefined || requests === 0
+        ? undefined
+        : ((cpuAfter - cpuBefore) * 1e6) / requests;
     console.log(`${name}: ${row.rps.toFixed(1)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms`);
-    return row;
+    return { row, cpuPerRequestMicros };
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
@@ -90,15 +119,22 @@ async function tokenMicros(): Promise<number> {
  * measures what the API accepts, and the delivery pipeline has its own section.
  */
 export async function measureBatch(opts: { size: number; duration: number; logLevel: string }) {
-  const single = await measure('POST /v2/invites', '/v2/invites', JSON.stringify(invite(0)), {
-    ...opts,
-    connections: SINGLE_CONNECTIONS,
-  });
+  const { row: single, cpuPerRequestMicros: singleCpu } = await measure(
+    'POST /v2/invites',
+    '/v2/invites',
+    JSON.stringify(invite(0)),
+    {
+      ...opts,
+      connections: SINGLE_CONNECTIONS,
+    },
+  );
   const many = JSON.stringify({ invites: Array.from({ length: opts.size }, (_, i) => invite(i)) });
-  const batch = await measure(`POST /v2/invites/batch (${opts.size} a request)`, '/v2/invites/batch', many, {
-    ...opts,
-    connections: BATCH_CONNECTIONS,
-  });
+  const { row: batch, cpuPerRequestMicros: batchCpu } = await measure(
+    `POST /v2/invites/batch (${opts.size} a request)`,
+    '/v2/invites/batch',
+    many,
+    { ...opts, connections: BATCH_CONNECTIONS },
+  );
   const result: BatchResult = {
     size: opts.size,
     single,
@@ -106,12 +142,24 @@ export async function measureBatch(opts: { size: number; duration: number; logLe
     singlePerSecond: single.rps,
     batchPerSecond: batch.rps * opts.size,
     tokenMicros: await tokenMicros(),
+    singleCpuMicros: singleCpu,
+    batchCpuMicros: batchCpu === undefined ? undefined : batchCpu / opts.size,
   };
   console.log(
     `batch: ${result.batchPerSecond.toFixed(0)} invites/s against ${result.singlePerSecond.toFixed(0)} ` +
       `(${(result.batchPerSecond / result.singlePerSecond).toFixed(1)}×); a user token costs ${result.tokenMicros.toFixed(1)} µs`,
   );
+  const cpu = cpuLine(result);
+  if (cpu) console.log(cpu);
   return result;
+}
+
+function cpuLine(r: BatchResult): string | undefined {
+  if (r.singleCpuMicros === undefined || r.batchCpuMicros === undefined) return undefined;
+  return (
+    `server CPU per invite: ${r.singleCpuMicros.toFixed(0)} µs single, ${r.batchCpuMicros.toFixed(0)} µs in a batch ` +
+    `(${(r.singleCpuMicros / r.batchCpuMicros).toFixed(1)}×)`
+  );
 }
 
 export function batchSection(r: BatchResult, duration: number): string {
@@ -134,6 +182,7 @@ export function batchSection(r: BatchResult, duration: number): string {
     ),
     '',
     `Batch against single: ${(r.batchPerSecond / r.singlePerSecond).toFixed(1)}× the invites a second. Target: ≥ 10×.`,
+    ...(cpuLine(r) ? [`The ${cpuLine(r)}: the ratio that does not move with the machine's other load.`] : []),
     `Signing the user token each invite object carries costs ${r.tokenMicros.toFixed(1)} µs, ` +
       `${((r.tokenMicros / perInviteMicros) * 100).toFixed(1)}% of the ${perInviteMicros.toFixed(0)} µs a batch spends per invite.`,
     '',

@@ -280,6 +280,113 @@ describe('POST /v2/invites/batch', () => {
   });
 });
 
+/** The tables a send writes, each row with the column that orders it as it was made. */
+const WRITTEN = [
+  ['users', 'id'],
+  ['invites', 'id'],
+  ['invite_reply_to', 'invite_id'],
+  ['deliveries', 'id'],
+  ['jobs', 'id'],
+  ['invite_events', 'id'],
+  ['webhook_deliveries', 'id'],
+] as const;
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/**
+ * Every row a client's sends wrote, in the order they were made, with each id (also inside
+ * JSON and URLs) replaced by the order it first appears in: two clients that sent the same
+ * things compare equal.
+ */
+async function writtenBy(clientId: string): Promise<Record<string, unknown[]>> {
+  const ids = new Map<string, string>();
+  const normal = (v: unknown): unknown => {
+    if (v instanceof Date) return v.toISOString();
+    if (typeof v === 'string') {
+      return v.replaceAll(clientId, 'CLIENT').replace(UUID, (id) => {
+        const key = id.toLowerCase();
+        if (!ids.has(key)) ids.set(key, `id-${ids.size}`);
+        return ids.get(key) as string;
+      });
+    }
+    if (Array.isArray(v)) return v.map(normal);
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normal(x)]));
+    return v;
+  };
+  const out: Record<string, unknown[]> = {};
+  for (const [table, order] of WRITTEN) {
+    const rows = await t.deps.db
+      .selectFrom(table)
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .orderBy(order)
+      .$if(table === 'invite_reply_to', (q) => q.orderBy('email' as never))
+      .execute();
+    out[table] = rows.map(normal);
+  }
+  return out;
+}
+
+describe('what a batch writes', () => {
+  it('writes the rows, jobs, events and webhooks that the same items sent one by one write', async () => {
+    // Two clients set up alike: reminders and expiry on, a webhook for every event.
+    const setUp = async () => {
+      const auth = await client();
+      const settings = await t.request('PATCH', '/v2/invite-settings', {
+        auth,
+        body: {
+          reminders: {
+            enabled: true,
+            after_days: 2,
+            max_count: 2,
+            send_window: { start: '09:00', end: '18:00', timezone: 'America/Bogota' },
+          },
+          expiry: { enabled: true, after_days: 7 },
+        },
+      });
+      expect(settings.status).toBe(200);
+      const hook = await t.request('POST', '/v2/webhooks', {
+        auth,
+        body: { name: 'Everything', url: 'https://93.184.215.14/hooks/all', events: ['*'] },
+      });
+      expect(hook.status).toBe(200);
+      return auth;
+    };
+    const [batched, single] = [await setUp(), await setUp()];
+    const items = [
+      inviteBody({ external_id: 'both' }),
+      inviteBody({ email: 'mail-only@example.com', phone_number: undefined, flow_items: ['ITEM_1'] }),
+      { first_name: 'Not', last_name: 'Valid' },
+      inviteBody({ email: undefined, phone_number: '212-555-0101' }),
+      inviteBody({
+        email: 'replies@example.com',
+        override_invite_template: { email: { reply_to: ['Team@Example.com', 'help@example.com'] } },
+      }),
+    ];
+
+    const res = await batch(structuredClone(items), { auth: batched });
+    expect(res.status).toBe(200);
+    for (const item of items) {
+      await t.request('POST', '/v2/invites', { auth: single, body: structuredClone(item) });
+    }
+
+    const fromBatch = await writtenBy(batched.client_id);
+    const fromSingles = await writtenBy(single.client_id);
+    expect(fromBatch).toEqual(fromSingles);
+    // Everything a send writes is there to compare.
+    expect(fromBatch.invites).toHaveLength(4);
+    expect(fromBatch.invite_reply_to).toHaveLength(2);
+    expect(fromBatch.invite_events).toHaveLength(4);
+    expect(new Set(fromBatch.jobs?.map((j: any) => j.kind))).toEqual(
+      new Set(['invite.expire', 'invite.remind', 'delivery.send', 'webhook.send']),
+    );
+    expect(fromBatch.webhook_deliveries?.map((d: any) => d.event)).toEqual(
+      Array.from({ length: 4 }, () => ['users.created', 'invites.sent']).flat(),
+    );
+  });
+});
+
 /**
  * Makes the database refuse to write an invite whose external_id is `refused`, as a fault
  * between the transactions of a batch would: the parts before it are committed.

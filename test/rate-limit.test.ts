@@ -162,3 +162,82 @@ describe('AUTH_FAILURES_PER_MINUTE per source address', () => {
     expect((await from('203.0.113.10', basic(t.key))).statusCode).toBe(200);
   });
 });
+
+describe('RATE_LIMIT_PER_MINUTE and batches', () => {
+  const batchOf = (key: Credentials, n: number, headers: Record<string, string> = {}) =>
+    t.request('POST', '/v2/invites/batch', {
+      auth: key,
+      headers,
+      body: { invites: Array.from({ length: n }, (_, i) => inviteBody({ email: `b-${i}@example.com` })) },
+    });
+  const invitesOf = async (key: Credentials) =>
+    (await t.deps.db.selectFrom('invites').select('id').where('client_id', '=', key.client_id).execute())
+      .length;
+
+  it('takes one request of the limit per item, refusing whole a batch bigger than what is left', async () => {
+    const key = await t.newKey();
+    expect((await batchOf(key, 40)).status).toBe(200);
+    const before = await countRows(t.deps);
+    const refused = await batchOf(key, 30);
+    expect(refused.status).toBe(429);
+    const wait = Number(refused.headers['retry-after']);
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(refused.body).toEqual(throttled(wait));
+    expect(await countRows(t.deps)).toEqual(before);
+    expect(await invitesOf(key)).toBe(40);
+    // What is left still takes a batch that fits, and then nothing more.
+    expect((await batchOf(key, 20)).status).toBe(200);
+    expect(await invitesOf(key)).toBe(60);
+    expect((await t.request('GET', '/v2/invites', { auth: key })).status).toBe(429);
+    expect((await batchOf(key, 1)).status).toBe(429);
+  });
+
+  it("keeps a refused batch's Retry-After promise, not earlier", async () => {
+    const key = await t.newKey();
+    expect((await batchOf(key, 40)).status).toBe(200);
+    const refused = await batchOf(key, 30);
+    expect(refused.status).toBe(429);
+    const wait = Number(refused.headers['retry-after']);
+    t.clock.advance((wait - 1) * 1000);
+    expect((await batchOf(key, 30)).status).toBe(429);
+    t.clock.advance(1000);
+    expect((await batchOf(key, 30)).status).toBe(200);
+    expect(await invitesOf(key)).toBe(70);
+  });
+
+  it('leaves an Idempotency-Key free when it refuses the batch, so the retry sends it', async () => {
+    const key = await t.newKey();
+    const headers = { 'idempotency-key': 'limited-batch' };
+    expect((await batchOf(key, 50)).status).toBe(200);
+    const refused = await batchOf(key, 20, headers);
+    expect(refused.status).toBe(429);
+    t.clock.advance(Number(refused.headers['retry-after']) * 1000);
+    const retry = await batchOf(key, 20, headers);
+    expect(retry.status).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect(await invitesOf(key)).toBe(70);
+  });
+
+  it('counts a batch whose body cannot be read as one request', async () => {
+    const key = await t.newKey();
+    for (let i = 0; i < 60; i++) {
+      const res = await t.request('POST', '/v2/invites/batch', {
+        auth: key,
+        payload: '{"invites": [',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.status).toBe(400);
+    }
+    expect((await t.request('GET', '/v2/invites', { auth: key })).status).toBe(429);
+  });
+
+  it('answers a batch bigger than the whole limit with a 400 on `invites`, as one request', async () => {
+    const key = await t.newKey();
+    const res = await batchOf(key, 61);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ invites: ['Ensure this field has no more than 60 elements.'] });
+    expect(await invitesOf(key)).toBe(0);
+    expect((await batchOf(key, 59)).status).toBe(200);
+    expect((await batchOf(key, 1)).status).toBe(429);
+  });
+});

@@ -1,4 +1,5 @@
 import { type Compilable, CompiledQuery } from 'kysely';
+import { evictOldest } from '../lib/bounded.ts';
 import type { Db } from './client.ts';
 import type { Database } from './tables.ts';
 
@@ -47,5 +48,65 @@ export function preparedInsert<T extends keyof Database>(table: T) {
       byColumns.set(key, query);
     }
     await query(db, ...columns.map((c) => (row as unknown as Record<string, unknown>)[c]));
+  };
+}
+
+/**
+ * The fewest bound parameters one statement may carry on either database: SQLite allows
+ * 32,766, PostgreSQL 65,535.
+ */
+const MAX_PARAMETERS = 32_766;
+
+/** Statement shapes kept compiled per table: full chunks repeat, a batch's tail varies. */
+const MAX_SHAPES = 64;
+
+/**
+ * A prepared multi-row insert into `table`: one statement per run of rows with the same
+ * columns, split where it would pass the bound-parameter limit. Rows go in as given, so
+ * their order is the caller's. The SQL is compiled once per set of columns and row count.
+ */
+export function preparedInsertMany<T extends keyof Database>(table: T) {
+  const byShape = new Map<string, ReturnType<typeof prepared<unknown[], never>>>();
+  const statement = (columns: string[], count: number) => {
+    const key = `${columns.join(',')}/${count}`;
+    let query = byShape.get(key);
+    if (!query) {
+      query = prepared<unknown[], never>((d, ...args) =>
+        d
+          .insertInto(table)
+          .values(
+            Array.from(
+              { length: count },
+              (_, r) => Object.fromEntries(columns.map((c, i) => [c, args[r * columns.length + i]])) as never,
+            ),
+          ),
+      );
+      if (byShape.size >= MAX_SHAPES) evictOldest(byShape);
+      byShape.set(key, query);
+    }
+    return query;
+  };
+  return async (db: Db, rows: readonly Database[T][]): Promise<void> => {
+    let start = 0;
+    while (start < rows.length) {
+      const columns = Object.keys(rows[start] as object);
+      const key = columns.join(',');
+      const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+      let end = start + 1;
+      while (
+        end < rows.length &&
+        end - start < perStatement &&
+        Object.keys(rows[end] as object).join(',') === key
+      ) {
+        end++;
+      }
+      const args: unknown[] = [];
+      for (let r = start; r < end; r++) {
+        const row = rows[r] as unknown as Record<string, unknown>;
+        for (const c of columns) args.push(row[c]);
+      }
+      await statement(columns, end - start)(db, ...args);
+      start = end;
+    }
   };
 }

@@ -1,8 +1,8 @@
 import type { Db } from '../db/client.ts';
 import { keyset, type PageRequest } from '../db/keyset.ts';
-import { preparedInsert } from '../db/prepared.ts';
+import { preparedInsertMany } from '../db/prepared.ts';
 
-export const insertEventRow = preparedInsert('invite_events');
+export const insertEventRows = preparedInsertMany('invite_events');
 
 export function listEvents(db: Db, clientId: string, inviteId: string, page: PageRequest) {
   const q = db

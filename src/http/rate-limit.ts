@@ -9,6 +9,16 @@ import { documentDetailResponse } from './route-docs.ts';
 
 const WINDOW_MS = 60_000;
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * How much of the key's per-minute limit a request of the route takes, read from its
+     * parsed body (a batch: one per item); at most the limit. Without it a request takes one.
+     */
+    rateLimitUnits?: (req: FastifyRequest) => number;
+  }
+}
+
 /**
  * Where `now` falls: the current one-minute window, the one before, and how far into the
  * current one it is. Counts are kept per window; a limit weighs the previous window by
@@ -31,9 +41,17 @@ export function withinLimit(counts: repo.WindowCounts, elapsed: number, limit: n
   return counts.previous * (WINDOW_MS - elapsed) + counts.current * WINDOW_MS <= limit * WINDOW_MS;
 }
 
-/** Whole seconds until one more request fits under `limit`, if nothing else is counted meanwhile. */
-export function retryAfterSeconds(counts: repo.WindowCounts, elapsed: number, limit: number): number {
-  const room = limit - 1 - counts.current;
+/**
+ * Whole seconds until `units` more requests (one unless a request counts for more) fit under
+ * `limit`, if nothing else is counted meanwhile; `units` is at most `limit`.
+ */
+export function retryAfterSeconds(
+  counts: repo.WindowCounts,
+  elapsed: number,
+  limit: number,
+  units = 1,
+): number {
+  const room = limit - units - counts.current;
   let waitMs: number;
   if (room >= 0) {
     // The previous window's weight has to fall until the request fits beside this window's count.
@@ -43,7 +61,7 @@ export function retryAfterSeconds(counts: repo.WindowCounts, elapsed: number, li
         : Math.ceil((counts.previous * (WINDOW_MS - elapsed) - room * WINDOW_MS) / counts.previous);
   } else {
     // It fits only once this window has become the previous one and weighs less.
-    const intoNext = Math.ceil(((counts.current - (limit - 1)) * WINDOW_MS) / counts.current);
+    const intoNext = Math.ceil(((counts.current - (limit - units)) * WINDOW_MS) / counts.current);
     waitMs = WINDOW_MS - elapsed + intoNext;
   }
   return Math.max(1, Math.ceil(waitMs / 1000));
@@ -100,6 +118,8 @@ function fitting(counts: repo.WindowCounts, chunk: number, elapsed: number, limi
 
 /** A request waiting for its key's reservation. */
 interface Waiter {
+  /** How much of the limit it takes. */
+  units: number;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -128,9 +148,10 @@ const MAX_KEYS = 10_000;
 const SWEEP_MS = 5000;
 
 /**
- * Spends one request of a key's per-minute count, reserving from the shared count in the
- * database as needed. A key has one reservation under way per process at a time: requests
- * that find nothing left wait for it, and it asks for all of them at once (a chunk at least),
+ * Spends a request's units (one, or one per item of a batch) of a key's per-minute count,
+ * reserving from the shared count in the database as needed, all or nothing. A key has one
+ * reservation under way per process at a time: requests that find too little left wait for
+ * it, and it asks for all of them at once (a chunk at least),
  * so a burst costs a few writes and leaves at most part of one chunk unspent. What a window
  * leaves unspent goes back to its count once the window ends, and on close.
  */
@@ -187,11 +208,25 @@ function keyAllowances(deps: Deps, limit: number) {
     }
   }
 
+  /** Lets through each waiting request that what is held covers, in the order they came. */
+  function serve(a: Allowance): void {
+    let kept = 0;
+    for (const waiter of a.waiting) {
+      if (waiter.units <= a.left) {
+        a.left -= waiter.units;
+        waiter.resolve();
+      } else {
+        a.waiting[kept++] = waiter;
+      }
+    }
+    a.waiting.length = kept;
+  }
+
   /** Reserves for the waiting requests until none waits, refusing them once the window is full. */
   async function reserve(bucket: string, a: Allowance): Promise<void> {
     a.reserving = true;
-    // Whole seconds to wait, once `a.window` was found to have no room left.
-    let full: number | undefined;
+    // The counts once `a.window` was found to have no room left, this process's reservation included.
+    let full: { counts: repo.WindowCounts; elapsed: number } | undefined;
     try {
       for (;;) {
         const now = deps.clock.now().getTime();
@@ -202,22 +237,27 @@ function keyAllowances(deps: Deps, limit: number) {
           a.uncounted = 0;
           full = undefined;
         }
-        const served = a.waiting.splice(0, a.left);
-        a.left -= served.length;
-        for (const waiter of served) waiter.resolve();
+        serve(a);
         if (a.waiting.length === 0) break;
         if (full !== undefined) {
-          for (const waiter of a.waiting.splice(0)) waiter.reject(throttled(full));
+          // What this process holds unspent goes back when the window ends: it is no one's wait.
+          const spent = { ...full.counts, current: full.counts.current - a.left };
+          for (const waiter of a.waiting.splice(0)) {
+            waiter.reject(throttled(retryAfterSeconds(spent, full.elapsed, limit, waiter.units)));
+          }
           break;
         }
-        const want = Math.min(limit, Math.max(chunk, a.waiting.length));
+        const wanted = a.waiting.reduce((sum, waiter) => sum + waiter.units, 0) - a.left;
+        const want = Math.min(limit, Math.max(chunk, wanted));
+        // What ended windows left unspent goes back first: the new window's count reads the
+        // one before as its previous, and on PostgreSQL the two would race on the pool.
+        if (returning.size > 0) await Promise.all(returning);
         const counts = await repo.hit(deps.db, bucket, w.start, w.previous, want);
         prune(now, w.previous);
         const fit = fitting(counts, want, w.elapsed, limit);
         if (fit < want) {
           await repo.unhit(deps.db, bucket, w.start, want - fit);
-          const before = { ...counts, current: counts.current - want + fit };
-          full = retryAfterSeconds(before, w.elapsed, limit);
+          full = { counts: { ...counts, current: counts.current - want + fit }, elapsed: w.elapsed };
         }
         a.left += fit;
       }
@@ -243,17 +283,18 @@ function keyAllowances(deps: Deps, limit: number) {
 
   return {
     /** Resolves once the request may go on; rejects with a 429 over the limit. */
-    spend(bucket: string): Promise<void> | undefined {
+    spend(bucket: string, units: number): Promise<void> | undefined {
+      if (units > limit) throw new Error('a request cannot take more than the whole rate limit');
       const now = deps.clock.now().getTime();
       const w = windowAt(now);
       if (w.start !== sweptWindow) sweep(w.start);
       const mine = held.get(bucket);
       if (mine && mine.window === w.start && mine.uncounted > 0) {
-        mine.uncounted--;
+        mine.uncounted = Math.max(0, mine.uncounted - units);
         return undefined;
       }
-      if (mine && mine.window === w.start && mine.left > 0) {
-        mine.left--;
+      if (mine && mine.window === w.start && mine.left >= units) {
+        mine.left -= units;
         return undefined;
       }
       let a = mine;
@@ -263,7 +304,7 @@ function keyAllowances(deps: Deps, limit: number) {
         held.set(bucket, a);
       }
       const waiting = a.waiting;
-      const turn = new Promise<void>((resolve, reject) => waiting.push({ resolve, reject }));
+      const turn = new Promise<void>((resolve, reject) => waiting.push({ units, resolve, reject }));
       if (!a.reserving) void reserve(bucket, a);
       return turn;
     },
@@ -286,7 +327,8 @@ function keyAllowances(deps: Deps, limit: number) {
  * (one by one below 400 a minute), or as many as are waiting, and spends them locally: a
  * write per request nearly halved the throughput of cheap reads. A reservation is granted
  * only as far as the window has room (the rest is taken back at once), so the limit always
- * holds.
+ * holds. A request takes one from the count, or what its route's `rateLimitUnits` says (a
+ * batch: one per item), all at once or not at all.
  */
 export function limitRequestsPerKey(api: FastifyInstance, deps: Deps): void {
   const limit = deps.config.RATE_LIMIT_PER_MINUTE;
@@ -295,7 +337,25 @@ export function limitRequestsPerKey(api: FastifyInstance, deps: Deps): void {
     documentDetailResponse(route, 'too_many_requests', 'Too many requests for this API key.'),
   );
   const allowances = keyAllowances(deps, limit);
-  api.addHook('onRequest', async (req) => allowances.spend(`key:${req.principal.keyId}`));
+  api.addHook('onRequest', async (req) => {
+    if (req.routeOptions.config.rateLimitUnits) return;
+    return allowances.spend(`key:${req.principal.keyId}`, 1);
+  });
+  // A request that counts by its body is counted once the body is read, before an
+  // Idempotency-Key is claimed for it, so a refusal leaves the key free for the retry.
+  const counted = new WeakSet<FastifyRequest>();
+  api.addHook('preValidation', async (req) => {
+    const units = req.routeOptions.config.rateLimitUnits;
+    if (!units) return;
+    counted.add(req);
+    return allowances.spend(`key:${req.principal.keyId}`, Math.max(1, units(req)));
+  });
+  // One whose body was refused unread (malformed, too large) is still a request: it takes one.
+  api.addHook('onResponse', async (req) => {
+    const keyId = (req.principal as typeof req.principal | undefined)?.keyId;
+    if (!keyId || !req.routeOptions.config.rateLimitUnits || counted.has(req)) return;
+    await allowances.spend(`key:${keyId}`, 1)?.catch(() => undefined);
+  });
   api.addHook('onClose', () => allowances.close());
 }
 

@@ -1,9 +1,9 @@
 import type { Db } from '../db/client.ts';
-import { preparedInsert } from '../db/prepared.ts';
+import { preparedInsertMany } from '../db/prepared.ts';
 import type { DeliveriesTable } from '../db/tables.ts';
 import { type DeliveryStatus, deliveryMovableFrom } from './delivery-status.ts';
 
-export const insertDelivery = preparedInsert('deliveries');
+export const insertDeliveries = preparedInsertMany('deliveries');
 
 export function findDelivery(db: Db, clientId: string, id: string) {
   return db

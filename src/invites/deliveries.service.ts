@@ -1,24 +1,22 @@
 import type { Db } from '../db/client.ts';
-import type { DeliveriesTable, DeliveryKind, InvitesTable } from '../db/tables.ts';
+import type { DeliveriesTable, DeliveryKind, InvitesTable, JobsTable } from '../db/tables.ts';
 import { newId } from '../lib/ids.ts';
-import { cancelQueuedJobs, queueJob } from '../queue/queue.repo.ts';
+import { cancelQueuedJobs, jobRow, queueJobs } from '../queue/queue.repo.ts';
 import type { JobTx } from '../queue/transact.ts';
-import { insertDelivery, updateUnsentDelivery } from './deliveries.repo.ts';
+import { insertDeliveries, updateUnsentDelivery } from './deliveries.repo.ts';
 
 export type NewDelivery = DeliveriesTable;
 
 /**
- * Creates one delivery per contact of the invite and queues its send, inside the caller's
- * transaction (transactional outbox): an accepted invite can never lose its messages. The
- * delivery reads `sent` from now on; the worker moves `sent_at` to the provider's acceptance.
- * The caller wakes the worker once the transaction has committed.
+ * One delivery per contact of the invite, and its send job (added to `jobs`), as rows to write;
+ * ids are drawn delivery, job, delivery, job.
  */
-export async function queueDeliveries(
-  trx: JobTx,
+export function deliveryRows(
   invite: Pick<InvitesTable, 'client_id' | 'id' | 'email' | 'phone_e164'>,
   at: string,
   kind: DeliveryKind,
-): Promise<NewDelivery[]> {
+  jobs: JobsTable[],
+): NewDelivery[] {
   const created: NewDelivery[] = [];
   const contacts = [
     ['email', invite.email],
@@ -43,20 +41,29 @@ export async function queueDeliveries(
       last_error: null,
       provider_message_id: null,
     };
-    await insertDelivery(trx, delivery);
-    await queueJob(
-      trx,
-      'delivery.send',
-      {
-        client_id: invite.client_id,
-        invite_id: invite.id,
-        delivery_id: delivery.id,
-        payload: {},
-      },
-      at,
-    );
+    const job = { client_id: invite.client_id, invite_id: invite.id, delivery_id: delivery.id, payload: {} };
+    jobs.push(jobRow('delivery.send', job, at));
     created.push(delivery);
   }
+  return created;
+}
+
+/**
+ * Creates one delivery per contact of the invite and queues its send, inside the caller's
+ * transaction (transactional outbox): an accepted invite can never lose its messages. The
+ * delivery reads `sent` from now on; the worker moves `sent_at` to the provider's acceptance.
+ * The caller wakes the worker once the transaction has committed.
+ */
+export async function queueDeliveries(
+  trx: JobTx,
+  invite: Pick<InvitesTable, 'client_id' | 'id' | 'email' | 'phone_e164'>,
+  at: string,
+  kind: DeliveryKind,
+): Promise<NewDelivery[]> {
+  const jobs: JobsTable[] = [];
+  const created = deliveryRows(invite, at, kind, jobs);
+  await insertDeliveries(trx, created);
+  await queueJobs(trx, jobs);
   return created;
 }
 

@@ -2,6 +2,7 @@ import { parseJson } from '../db/json.ts';
 import type { DeliveriesTable, FlowsTable, InvitesTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import type { FieldErrors } from '../errors.ts';
+import { addInviteEvent } from '../events/recorder.ts';
 import { findFlow, onlyFlow } from '../flows/flows.repo.ts';
 import { flowTemplateOf } from '../flows/flows.service.ts';
 import { newId } from '../lib/ids.ts';
@@ -9,12 +10,12 @@ import type { JobTx } from '../queue/transact.ts';
 import { type InviteSettings, loadInviteSettings } from '../settings/invite-settings.service.ts';
 import { findTemplate } from '../templates/templates.repo.ts';
 import type { InviteTemplateRequest } from '../templates/templates.schema.ts';
-import { queueDeliveries } from './deliveries.service.ts';
-import { recordInviteEvent } from './invite-events.service.ts';
-import { queueReminder } from './invite-reminders.ts';
+import { deliveryRows } from './deliveries.service.ts';
+import { reminderJob } from './invite-reminders.ts';
 import { resolveRecipient } from './invites.input.ts';
 import type { SendInviteRequest } from './invites.schema.ts';
-import { expiryOf, insertNewInvite } from './new-invite.ts';
+import { invitePayload } from './invites.view.ts';
+import { addNewInvite, expiryOf, inviteWrites, writeInviteRows } from './new-invite.ts';
 
 /**
  * What the sends of one request share: the client's invite settings, and the templates
@@ -168,32 +169,55 @@ export async function prepareInvite(
 }
 
 /**
- * Writes a prepared send inside the caller's transaction, as every send writes it: the user,
- * the invite with its expiry and first reminder, a delivery and its send job per contact, and
- * `invite.sent`. Answers the deliveries, oldest first.
+ * Writes prepared sends of one client inside the caller's transaction, as every send writes
+ * one: the user, the invite with its expiry and first reminder, a delivery and its send job
+ * per contact, and `invite.sent`. Each table takes one statement for all of them (or a few,
+ * for many rows), and the client's webhook subscriptions are read once. Answers each
+ * invite's deliveries, oldest first.
  */
+export async function writeInvites(
+  trx: JobTx,
+  deps: Deps,
+  prepared: readonly PreparedInvite[],
+): Promise<DeliveriesTable[][]> {
+  const first = prepared[0];
+  if (!first) return [];
+  const w = await inviteWrites(trx, first.row.client_id);
+  const queued = prepared.map(({ row, replyTo, settings }) => {
+    const now = row.created_at;
+    const user = {
+      first_name: row.first_name,
+      last_name: row.last_name,
+      email: row.email,
+      phone_number: row.phone_number,
+    };
+    addNewInvite(trx, w, row, user, replyTo);
+    const reminder = reminderJob(row, settings, now, 1, new Date(now));
+    if (reminder) w.events.jobs.push(reminder);
+    const deliveries = deliveryRows(row, now, 'invite', w.events.jobs);
+    w.deliveries.push(...deliveries);
+    addInviteEvent(
+      w.events,
+      {
+        client_id: row.client_id,
+        invite_id: row.id,
+        type: 'invite.sent',
+        data: { deliveries: deliveries.map((d) => d.id) },
+        created_at: now,
+      },
+      invitePayload(trx, deps.config, row.client_id, row.id),
+    );
+    return deliveries;
+  });
+  await writeInviteRows(trx, w);
+  return queued;
+}
+
+/** Writes one prepared send (see `writeInvites`); answers its deliveries, oldest first. */
 export async function writeInvite(
   trx: JobTx,
   deps: Deps,
   prepared: PreparedInvite,
 ): Promise<DeliveriesTable[]> {
-  const { row, replyTo, settings } = prepared;
-  const now = row.created_at;
-  const user = {
-    first_name: row.first_name,
-    last_name: row.last_name,
-    email: row.email,
-    phone_number: row.phone_number,
-  };
-  await insertNewInvite(trx, row, user, replyTo);
-  await queueReminder(trx, row, settings, now, 1, new Date(now));
-  const queued = await queueDeliveries(trx, row, now, 'invite');
-  await recordInviteEvent(trx, deps.config, {
-    client_id: row.client_id,
-    invite_id: row.id,
-    type: 'invite.sent',
-    data: { deliveries: queued.map((d) => d.id) },
-    created_at: now,
-  });
-  return queued;
+  return (await writeInvites(trx, deps, [prepared]))[0] ?? [];
 }

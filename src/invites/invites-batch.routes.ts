@@ -12,12 +12,30 @@ import { sendInviteBatch } from './invites-batch.service.ts';
 const BODY_LIMIT = 8 * 1024 * 1024;
 
 /** The body's own problems; those inside an item are that item's, answered in its result. */
-function envelopeErrors(req: FastifyRequest): Errors {
+function envelopeErrors(req: FastifyRequest, perMinute: number): Errors {
   const found = (req.validationError?.validation ?? []) as Parameters<typeof fieldErrorsFromAjv>[0];
-  return fieldErrorsFromAjv(found.filter((e) => !/^\/invites\/\d/.test(e.instancePath)));
+  const errors = fieldErrorsFromAjv(found.filter((e) => !/^\/invites\/\d/.test(e.instancePath)));
+  // A batch the key could not send in any minute would be refused for ever: say so instead.
+  if (!errors.invites && perMinute > 0 && itemsOf(req) > perMinute) {
+    errors.invites = [`Ensure this field has no more than ${perMinute} elements.`];
+  }
+  return errors;
+}
+
+/** How many items the body holds, before it is validated. */
+function itemsOf(req: FastifyRequest): number {
+  const invites = (req.body as { invites?: unknown } | null | undefined)?.invites;
+  return Array.isArray(invites) ? invites.length : 0;
 }
 
 export async function invitesBatchRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const perMinute = deps.config.RATE_LIMIT_PER_MINUTE;
+  // Each item is a send: a batch takes one unit of the key's rate limit per item. A body that
+  // will be refused as a whole (too many items, or none) takes one, as any request does.
+  const rateLimitUnits = (req: FastifyRequest) => {
+    const n = itemsOf(req);
+    return n <= Math.min(MAX_BATCH, perMinute) ? n : 1;
+  };
   // A retry whose key already committed part of the batch goes on where it stopped.
   const send = (req: FastifyRequest) =>
     sendInviteBatch(
@@ -30,7 +48,7 @@ export async function invitesBatchRoutes(app: FastifyInstance, deps: Deps): Prom
   app.post(
     '/v2/invites/batch',
     {
-      config: { recover: send },
+      config: { recover: send, rateLimitUnits },
       bodyLimit: BODY_LIMIT,
       attachValidation: true,
       // The documented body names each item's schema; validation checks the envelope only,
@@ -45,14 +63,16 @@ export async function invitesBatchRoutes(app: FastifyInstance, deps: Deps): Prom
           'as `POST /v2/invites` judges and sends one body; a bad item is answered with its field errors ' +
           'and never stops the others. The answer holds one result per item, in order. With an ' +
           '`Idempotency-Key`, a retry never sends an item twice, even after the server died mid-batch. ' +
-          'The per-key rate limit counts a batch as one request.',
+          'Under the per-key rate limit each item counts as one request: a batch bigger than what is ' +
+          'left of the minute is refused whole (429 with `Retry-After`), and one bigger than the limit ' +
+          'itself is a 400 on `invites`.',
         tags: ['Invites'],
         body: Type.Ref(BatchSendRequest),
         response: { 200: BatchSendResponse, 400: Type.Ref(FieldErrors), ...errorResponses },
       },
     },
     async (req) => {
-      const errors = envelopeErrors(req);
+      const errors = envelopeErrors(req, perMinute);
       if (Object.keys(errors).length > 0) throw AppError.fields(errors);
       return send(req);
     },

@@ -1,4 +1,3 @@
-import type { DeliveriesTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import type { FieldErrors } from '../errors.ts';
 import { type PartsRecoveryPoint, resourceId, resourceName } from '../http/idempotency.ts';
@@ -8,7 +7,7 @@ import {
   prepareInvite,
   type SendOrigin,
   sendContext,
-  writeInvite,
+  writeInvites,
 } from './invite-send.ts';
 import { readSendBody } from './invites.input.ts';
 import type { InviteObject } from './invites.schema.ts';
@@ -64,9 +63,11 @@ export async function sendInviteBatch(
     for (const { index, invite } of chunk) marked[index] = invite.row.id;
     const written = await transactAndWake(deps, async (trx) => {
       await recovery?.mark(trx, batchResource(marked));
-      const deliveries: DeliveriesTable[][] = [];
-      for (const { invite } of chunk) deliveries.push(await writeInvite(trx, deps, invite));
-      return deliveries;
+      return writeInvites(
+        trx,
+        deps,
+        chunk.map((c) => c.invite),
+      );
     });
     made = marked;
     for (const [i, { index, invite }] of chunk.entries()) {

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.ts';
 import { jsonArrayFrom } from '../db/json.ts';
 import type { PageRequest } from '../db/keyset.ts';
 import { keyset } from '../db/keyset.ts';
-import { prepared, preparedInsert } from '../db/prepared.ts';
+import { prepared, preparedInsertMany } from '../db/prepared.ts';
 import type { Database, InviteReplyToTable, InvitesTable } from '../db/tables.ts';
 import { type ForwardStatus, movableFrom, REVOCABLE } from './invite-status.ts';
 import type { InviteStatus } from './invites.schema.ts';
@@ -13,12 +13,17 @@ export interface InviteFilters {
   reply_to?: string;
 }
 
-const insertInviteRow = preparedInsert('invites');
-const insertReplyToRow = preparedInsert('invite_reply_to');
+const insertInviteRows = preparedInsertMany('invites');
+const insertReplyToRows = preparedInsertMany('invite_reply_to');
 
-export async function insertInvite(db: Db, row: InvitesTable, replyTo: InviteReplyToTable[]): Promise<void> {
-  await insertInviteRow(db, row);
-  for (const r of replyTo) await insertReplyToRow(db, r);
+/** Writes invites and their reply_to rows, a statement per table (or a few, for many rows). */
+export async function insertInvites(
+  db: Db,
+  rows: readonly InvitesTable[],
+  replyTo: readonly InviteReplyToTable[],
+): Promise<void> {
+  await insertInviteRows(db, rows);
+  await insertReplyToRows(db, replyTo);
 }
 
 /** The invite's columns that its wire object shows, with its deliveries (newest first) as JSON. */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/client.ts';
-import { preparedInsert } from '../db/prepared.ts';
+import { preparedInsert, preparedInsertMany } from '../db/prepared.ts';
 import type { JobLane, JobsTable } from '../db/tables.ts';
 import { newId } from '../lib/ids.ts';
 import { type JobKind, type JobPayload, jobType } from './jobs.ts';
@@ -8,29 +8,25 @@ import type { Settlement } from './settle.ts';
 import type { JobTx } from './transact.ts';
 
 const insertJob = preparedInsert('jobs');
+const insertJobRows = preparedInsertMany('jobs');
 
-/**
- * Queues a job of `kind`, due at `at`, inside the caller's transaction; its payload is
- * type-checked against the kind's declaration. Whoever commits that transaction wakes the
- * worker (transactAndWake).
- */
-export async function queueJob<K extends JobKind>(
-  db: JobTx,
-  kind: K,
-  job: {
-    client_id: string;
-    invite_id: string | null;
-    delivery_id: string | null;
-    payload: JobPayload<K>;
-  },
-  at: string,
-): Promise<string> {
-  const id = newId();
-  await insertJob(db, {
-    ...job,
+/** What a job to queue says, before its kind and timing are added. */
+export interface NewJob<K extends JobKind> {
+  client_id: string;
+  invite_id: string | null;
+  delivery_id: string | null;
+  payload: JobPayload<K>;
+}
+
+/** The row of a job of `kind` due at `at`, with its id; its payload is type-checked against the kind. */
+export function jobRow<K extends JobKind>(kind: K, job: NewJob<K>, at: string): JobsTable {
+  return {
+    client_id: job.client_id,
+    invite_id: job.invite_id,
+    delivery_id: job.delivery_id,
     kind,
     lane: jobType(kind).lane,
-    id,
+    id: newId(),
     payload: JSON.stringify(job.payload),
     status: 'queued',
     attempts: 0,
@@ -40,8 +36,28 @@ export async function queueJob<K extends JobKind>(
     last_error: null,
     created_at: at,
     updated_at: at,
-  });
-  return id;
+  };
+}
+
+/**
+ * Queues a job of `kind`, due at `at`, inside the caller's transaction; its payload is
+ * type-checked against the kind's declaration. Whoever commits that transaction wakes the
+ * worker (transactAndWake).
+ */
+export async function queueJob<K extends JobKind>(
+  db: JobTx,
+  kind: K,
+  job: NewJob<K>,
+  at: string,
+): Promise<string> {
+  const row = jobRow(kind, job, at);
+  await insertJob(db, row);
+  return row.id;
+}
+
+/** Queues jobs built with `jobRow`, in as few statements as the database allows. */
+export async function queueJobs(db: JobTx, rows: readonly JobsTable[]): Promise<void> {
+  await insertJobRows(db, rows);
 }
 export const insertAttempt = preparedInsert('job_attempts');
 

@@ -1,10 +1,10 @@
 import type { Db } from '../db/client.ts';
 import type { PageRequest } from '../db/keyset.ts';
 import { keyset } from '../db/keyset.ts';
-import { preparedInsert } from '../db/prepared.ts';
+import { preparedInsertMany } from '../db/prepared.ts';
 import type { UserListFilters } from './users.schema.ts';
 
-export const insertUser = preparedInsert('users');
+export const insertUsers = preparedInsertMany('users');
 
 export function findUser(db: Db, clientId: string, id: string) {
   return db

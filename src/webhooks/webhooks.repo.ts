@@ -1,11 +1,12 @@
 import { type Db, isPostgres } from '../db/client.ts';
 import type { PageRequest } from '../db/keyset.ts';
 import { keyset } from '../db/keyset.ts';
-import { prepared, preparedInsert } from '../db/prepared.ts';
+import { prepared, preparedInsert, preparedInsertMany } from '../db/prepared.ts';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../db/tables.ts';
 
 export const insertWebhook = preparedInsert('webhooks');
 export const insertWebhookDelivery = preparedInsert('webhook_deliveries');
+export const insertWebhookDeliveries = preparedInsertMany('webhook_deliveries');
 
 export function findWebhook(db: Db, clientId: string, id: string) {
   return db
