@@ -1,9 +1,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { sql } from 'kysely';
 import { accountsRoutes } from './accounts/accounts.routes.ts';
 import { AccountObject } from './accounts/accounts.schema.ts';
 import { basicAuth } from './auth/auth.hook.ts';
 import { consoleRoutes } from './console/console.routes.tsx';
+import { suppressionsRoutes } from './delivery/suppressions.routes.ts';
 import { trackingRoutes } from './delivery/tracking.routes.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
@@ -30,6 +30,8 @@ import { BatchSendRequest, BatchSendResult } from './invites/invites-batch.schem
 import { enterPageClientTime } from './link/client-time.ts';
 import { linkRoutes } from './link/link.routes.ts';
 import { shareableRoutes } from './link/shareable.routes.ts';
+import { registerApiMetrics } from './metrics/api-metrics.ts';
+import { probeRoutes } from './ops/probes.ts';
 import { outboxRoutes } from './outbox/outbox.routes.ts';
 import { OutboxMessage } from './outbox/outbox.schema.ts';
 import { sandboxRoutes } from './sandbox/sandbox.routes.ts';
@@ -83,6 +85,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       'request',
     );
   });
+  registerApiMetrics(app, deps);
   app.setNotFoundHandler(async () => {
     throw AppError.notFound();
   });
@@ -123,12 +126,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   }
   await registerDocs(app, deps.config);
 
-  app.get('/healthz', { schema: { hide: true } }, async () => {
-    await sql`select 1`.execute(deps.db).catch(() => {
-      throw AppError.detail('unavailable', 'Database unavailable.');
-    });
-    return { status: 'ok' };
-  });
+  probeRoutes(app, deps);
 
   await app.register((i) => trackingRoutes(i, deps));
   // The Console: its own sessions and pages, never Basic auth.
@@ -181,6 +179,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     await api.register((i) => webhooksRoutes(i, deps));
     await api.register((i) => flowsRoutes(i, deps));
     await api.register((i) => inviteSettingsRoutes(i, deps));
+    await api.register((i) => suppressionsRoutes(i, deps));
     await api.register((i) => sandboxRoutes(i, deps));
 
     for (const [url, methods] of allowed) {

@@ -6,8 +6,8 @@ import { ensureKey } from './auth/keys.service.ts';
 import { captureEmail, captureSms } from './channels/capture.ts';
 import { smtpEmail } from './channels/smtp.ts';
 import { twilioSms } from './channels/twilio.ts';
-import type { Config } from './config.ts';
-import { type Db, migrate, openDb } from './db/client.ts';
+import { type Config, secretsOf } from './config.ts';
+import { type Db, migrate, openDb, waitForDatabase } from './db/client.ts';
 import { getOrCreateSetting } from './db/settings.repo.ts';
 import type { Deps } from './deps.ts';
 import { shiftedClock } from './lib/client-time.ts';
@@ -34,18 +34,31 @@ function createChannels(config: Config, db: Db, clock: Clock): Deps['channels'] 
   return { email, sms };
 }
 
+/** Each credential as it may appear in a JSON line: as is, and with JSON's escapes. */
+function secretForms(config: Partial<Config>): string[] {
+  const forms = secretsOf(config).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]);
+  return [...new Set(forms)];
+}
+
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"]+@/gi;
+
 /**
- * JSON logs, on stdout by default, written asynchronously (a synchronous write per line
- * halved throughput). Request lines carry `reqId`. Credentials, cookies and tokens are
- * removed, and any email address or phone number in a logged string is masked.
+ * JSON logs with ISO 8601 times, on stdout by default. Each line is written before the call
+ * returns, so `tail -f` sees it at once and a killed process loses none it logged; the cost
+ * on the retrieve benchmark is in README's Operations section. Request lines carry `reqId`.
+ * Credentials, cookies and tokens are removed, the values of secret settings and any user
+ * and password in a URL are replaced wherever they appear, and any email address or phone
+ * number in a logged string is masked.
  */
 export function createLogger(
-  config: Pick<Config, 'LOG_LEVEL'>,
-  destination: DestinationStream = pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+  config: Pick<Config, 'LOG_LEVEL'> & Partial<Config>,
+  destination: DestinationStream = pino.destination({ dest: 1, sync: true }),
 ): Logger {
+  const secrets = secretForms(config);
   return pino(
     {
       level: config.LOG_LEVEL,
+      timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
         paths: [
           'req.headers.authorization',
@@ -60,6 +73,13 @@ export function createLogger(
       },
       serializers: { err: (err: Error) => maskValue(pino.stdSerializers.err(err)) },
       formatters: { log: (obj) => maskValue(obj) as Record<string, unknown> },
+      hooks: {
+        streamWrite(line) {
+          let out = line.includes('://') ? line.replace(URL_CREDENTIALS, '$1***@') : line;
+          for (const secret of secrets) if (out.includes(secret)) out = out.replaceAll(secret, '[redacted]');
+          return out;
+        },
+      },
     },
     destination,
   );
@@ -70,6 +90,7 @@ export async function createDeps(
   config: Config,
   overrides: { clock?: Clock; log?: Deps['log'] } = {},
 ): Promise<Deps> {
+  await waitForDatabase(config.DATABASE_URL, config.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000);
   const db = openDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
   await migrate(db);
   const secret =

@@ -15,6 +15,8 @@ export const ConfigSchema = Type.Object({
     'x-expected': 'sqlite:<file path> or postgres://user:password@host:5432/database',
   }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
+  /** How long a starting process waits for a PostgreSQL server that is not up yet. */
+  DATABASE_CONNECT_TIMEOUT_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 30 }),
   INVITEKIT_API_KEY_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   INVITEKIT_API_KEY_SECRET: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })),
   USER_TOKEN_SECRET: Type.Optional(Type.String({ minLength: 32 })),
@@ -24,7 +26,11 @@ export const ConfigSchema = Type.Object({
   ),
   AUTH_CACHE_TTL_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 30 }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
-  EMAIL_FROM: Type.String({ minLength: 3, default: 'invitekit <invites@invitekit.localhost>' }),
+  EMAIL_FROM: Type.String({
+    pattern: '^([^<>@]*<[^\\s<>@]+@[^\\s<>@]+\\.[^\\s<>@]+>|[^\\s<>@]+@[^\\s<>@]+\\.[^\\s<>@]+)$',
+    default: 'invitekit <invites@invitekit.localhost>',
+    'x-expected': 'an address, or a name and <address> (e.g. Acme <invites@acme.example>)',
+  }),
   TWILIO_ACCOUNT_SID: Type.Optional(Type.String({ minLength: 1 })),
   TWILIO_AUTH_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
   TWILIO_FROM: Type.Optional(Type.String({ minLength: 1 })),
@@ -36,6 +42,8 @@ export const ConfigSchema = Type.Object({
   WORKER_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000 }),
   WORKER_LEASE_SECONDS: Type.Integer({ minimum: 5, maximum: 3600, default: 60 }),
   SHUTDOWN_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 10 }),
+  /** Days the worker keeps what only grows (captured messages, attempts, ...); unset keeps it all. */
+  RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: 36500 })),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 6000 }),
   AUTH_FAILURES_PER_MINUTE: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 30 }),
   TRUST_PROXY: Type.Optional(
@@ -44,6 +52,10 @@ export const ConfigSchema = Type.Object({
       'x-expected': 'proxy addresses or CIDR ranges, comma-separated (e.g. 10.0.0.0/8, loopback)',
     }),
   ),
+  /** Bearer token `/metrics` asks for (API and worker); unset leaves it open. */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })),
+  /** Port of the worker's own /metrics, /healthz and /readyz (on HOST); unset: none. */
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   IDEMPOTENCY_LEASE_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
   REQUEST_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
   WEBHOOKS_ALLOW_PRIVATE: Type.Boolean({ default: false, 'x-expected': 'true or false' }),
@@ -73,8 +85,49 @@ const BOOLEANS: Record<string, boolean> = { true: true, '1': true, false: false,
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    // One line, so that a supervisor's log shows the whole reason.
+    super(`invalid configuration: ${problems.join('; ')} (set in the environment or as --flags)`);
   }
+}
+
+/** Settings whose values are credentials: never echoed, and scrubbed from every log line. */
+export const isSecretSetting = (key: string): boolean => /SECRET|TOKEN|PASSWORD/.test(key);
+
+/** Settings that are URLs and may carry a user and password. */
+const URL_SETTINGS = new Set(['DATABASE_URL', 'SMTP_URL', 'TWILIO_API_URL']);
+
+/** A URL with its user and password replaced, for output. */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+}
+
+function shownValue(key: string, value: unknown): string {
+  if (typeof value === 'string' && isSecretSetting(key)) return `a value of ${value.length} characters`;
+  if (typeof value === 'string' && URL_SETTINGS.has(key)) return JSON.stringify(withoutCredentials(value));
+  return JSON.stringify(value);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Every credential the configuration holds: secret settings and the users and passwords in its URLs. */
+export function secretsOf(config: Partial<Record<string, unknown>>): string[] {
+  const found: string[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    if (typeof value !== 'string' || value === '') continue;
+    if (isSecretSetting(key)) found.push(value);
+    else if (URL_SETTINGS.has(key)) {
+      const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@:]*)(?::([^/?#@]*))?@/i.exec(value);
+      const password = m?.[2];
+      if (password) found.push(password, safeDecode(password));
+    }
+  }
+  return [...new Set(found)].filter((s) => s.length >= 4);
 }
 
 /** Reads env (and flag overrides) once; throws ConfigError naming every bad key. */
@@ -101,7 +154,7 @@ export function loadConfig(
       const expected =
         schema?.['x-expected'] ??
         (schema?.anyOf ? `one of ${schema.anyOf.map((b) => b.const).join(', ')}` : e.message);
-      return `${key}: expected ${expected.replace(/^Expected /, '')} (got ${JSON.stringify(withDefaults[key])})`;
+      return `${key}: expected ${expected.replace(/^Expected /, '')} (got ${shownValue(key, withDefaults[key])})`;
     });
   const cfg = withDefaults as RawConfig;
   if (Boolean(cfg.INVITEKIT_API_KEY_ID) !== Boolean(cfg.INVITEKIT_API_KEY_SECRET)) {

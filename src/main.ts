@@ -1,44 +1,91 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { createKey, listKeys, revokeKey } from './auth/keys.service.ts';
 import { closeDeps, createDeps } from './bootstrap.ts';
-import { type Config, ConfigError, loadConfig, sqlitePath } from './config.ts';
+import {
+  CONFIG_KEYS,
+  type Config,
+  ConfigError,
+  ConfigSchema,
+  isSecretSetting,
+  loadConfig,
+  secretsOf,
+  sqlitePath,
+} from './config.ts';
 import { setPasswordUrl } from './console/urls.ts';
-import { migrate, openDb } from './db/client.ts';
+import { DatabaseStartError, databaseWhere, migrate, openDb, waitForDatabase } from './db/client.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
 import { JOB_KINDS } from './job-kinds.ts';
+import { registerLifecycleCommands } from './lifecycle.commands.ts';
 import { chooseClient, createMember, disableMember, listMembers } from './members/members.service.ts';
 import { ROLES } from './members/roles.ts';
 import { firstAdminSetup } from './members/set-password.service.ts';
+import { startWorkerMetrics } from './metrics/worker-server.ts';
+import { checkProduction } from './ops/production-check.ts';
+import type { JobCatalog } from './queue/jobs.ts';
 import { Worker } from './queue/runner.ts';
 
-/** Flags shared by every command; each maps to the env var of the same name. */
-const FLAGS: [flag: string, key: string, help: string][] = [
-  ['--port <port>', 'PORT', 'port to listen on (PORT, default 8080)'],
-  ['--host <host>', 'HOST', 'interface to listen on (HOST, default 0.0.0.0)'],
-  ['--public-url <url>', 'PUBLIC_URL', 'base URL in invite links and pagination (PUBLIC_URL)'],
-  [
-    '--database-url <url>',
-    'DATABASE_URL',
-    'sqlite:<file> or postgres://… (DATABASE_URL, default sqlite:./data/invitekit.db)',
-  ],
-  ['--log-level <level>', 'LOG_LEVEL', 'fatal|error|warn|info|debug|trace|silent (LOG_LEVEL)'],
-];
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
+/** Exit codes, one per reason a process cannot start, so a supervisor can tell them apart. */
+const EXIT = {
+  failure: 1,
+  config: 2,
+  listen: 3,
+  unreachable: 4,
+  unauthenticated: 5,
+  missing: 6,
+} as const;
+
+class StartupFailure extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `SMTP_URL` → `--smtp-url <url>`: one flag per setting, made from the config schema. */
+function flagFor(key: (typeof CONFIG_KEYS)[number]): Option {
+  const schema = ConfigSchema.properties[key] as { type?: string; default?: unknown };
+  const placeholder =
+    schema.type === 'boolean'
+      ? 'true|false'
+      : /_URL$/.test(key)
+        ? 'url'
+        : schema.type === 'integer'
+          ? 'n'
+          : 'value';
+  const why = isSecretSetting(key) ? '; prefer the environment, as flags show in process lists' : '';
+  const fallback = schema.default === undefined ? '' : `, default ${String(schema.default)}`;
+  return new Option(
+    `--${key.toLowerCase().replaceAll('_', '-')} <${placeholder}>`,
+    `${key}${fallback}${why}`,
+  );
+}
+
+/** Adds a flag for every setting; each wins over the variable of the same name. */
 function withFlags(cmd: Command): Command {
-  for (const [flag, , help] of FLAGS) cmd.option(flag, help);
+  for (const key of CONFIG_KEYS) cmd.addOption(flagFor(key));
   return cmd;
 }
 
+// The configuration in use, so an unexpected error's text can be cleared of its secrets.
+let loaded: Config | null = null;
+
 function configFrom(opts: Record<string, string | boolean | undefined>): Config {
   const overrides: Record<string, string | undefined> = {};
-  for (const [flag, key] of FLAGS) {
-    const name = flag.slice(2, flag.indexOf(' ')).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const value = opts[name];
+  for (const key of CONFIG_KEYS) {
+    const value = opts[flagFor(key).attributeName()];
     overrides[key] = typeof value === 'string' ? value : undefined;
   }
-  return loadConfig(process.env, overrides);
+  loaded = loadConfig(process.env, overrides);
+  return loaded;
 }
 
 /** Which database a URL names, for people to read: the file, or the server and database, never credentials. */
@@ -52,8 +99,25 @@ function describeDatabase(databaseUrl: string): string {
   }
 }
 
-function startWorker(deps: Deps): Worker {
-  const worker = new Worker(deps, JOB_KINDS, {
+/** Where the start, stop and exit lines go: written at any level but silent, as an operator needs them. */
+function lifecycleLog(deps: Deps): Deps['log'] {
+  return deps.log.level === 'silent' ? deps.log : deps.log.child({}, { level: 'info' });
+}
+
+/** What a process runs with, for its first line. */
+function startFields(deps: Deps): Record<string, unknown> {
+  const { config, channels } = deps;
+  return {
+    version: VERSION,
+    mode: config.SANDBOX ? 'sandbox' : 'live',
+    database: describeDatabase(config.DATABASE_URL),
+    database_kind: databaseWhere(config.DATABASE_URL).kind,
+    channels: { email: channels.email.name, sms: channels.sms.name },
+  };
+}
+
+function startWorker(deps: Deps, jobs: JobCatalog = JOB_KINDS): Worker {
+  const worker = new Worker(deps, jobs, {
     concurrency: deps.config.WORKER_CONCURRENCY,
     webhookConcurrency: deps.config.WEBHOOK_CONCURRENCY,
     pollMs: deps.config.WORKER_POLL_MS,
@@ -63,35 +127,103 @@ function startWorker(deps: Deps): Worker {
   return worker;
 }
 
+/** The worker's metrics port; a port it cannot take is a startup failure like the API's. */
+async function workerMetrics(deps: Deps, port: number) {
+  try {
+    return await startWorkerMetrics(deps, port);
+  } catch (err) {
+    await closeDeps(deps);
+    throw new StartupFailure(EXIT.listen, (err as Error).message);
+  }
+}
+
 /** SIGTERM/SIGINT: stop taking work, let in-flight sends finish (bounded), then exit. */
 function onShutdown(deps: Deps, steps: (() => Promise<void>)[]): void {
+  const log = lifecycleLog(deps);
   let stopping = false;
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    log.info(
+      { signal, grace_seconds: deps.config.SHUTDOWN_GRACE_SECONDS },
+      `${signal}: stopping; work under way gets up to ${deps.config.SHUTDOWN_GRACE_SECONDS} s`,
+    );
     for (const step of steps) await step().catch((err) => deps.log.error({ err }, 'shutdown step failed'));
     await closeDeps(deps);
     process.exit(0);
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  process.once('exit', (code) => log.info({ code }, `invitekit exited with code ${code}`));
+}
+
+/** Why the server could not listen, as one line naming the setting to change. */
+function listenFailure(err: unknown, config: Config): unknown {
+  const code = (err as { code?: string } | null)?.code;
+  const at = `port ${config.PORT} on ${config.HOST}`;
+  if (code === 'EADDRINUSE')
+    return new StartupFailure(
+      EXIT.listen,
+      `${at} is in use: stop what holds it or choose another PORT (--port)`,
+    );
+  if (code === 'EACCES')
+    return new StartupFailure(
+      EXIT.listen,
+      `not allowed to listen on ${at}: choose a PORT (--port) above 1023`,
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new StartupFailure(
+      EXIT.listen,
+      `cannot listen on ${at}: HOST (--host) is not an address of this machine`,
+    );
+  return err;
 }
 
 async function serve(opts: Record<string, string | boolean | undefined>): Promise<void> {
   const config = configFrom(opts);
   const deps = await createDeps(config);
+  checkProduction(deps);
   // Loaded here, not at the top: the HTTP stack costs a second that `keys` commands need not pay.
   const { buildApp } = await import('./app.ts');
   const app = await buildApp(deps);
-  await app.listen({ port: config.PORT, host: config.HOST });
-  const worker = opts.worker === false ? null : startWorker(deps);
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST });
+  } catch (err) {
+    throw listenFailure(err, config);
+  }
+  const metrics =
+    opts.worker === false || config.METRICS_PORT === undefined
+      ? null
+      : await workerMetrics(deps, config.METRICS_PORT);
+  const worker = opts.worker === false ? null : startWorker(deps, metrics?.observeJobs(JOB_KINDS));
   const grace = config.SHUTDOWN_GRACE_SECONDS * 1000;
-  onShutdown(deps, [() => app.close(), async () => worker?.stop(grace)]);
+  onShutdown(deps, [() => app.close(), async () => worker?.stop(grace), async () => metrics?.close()]);
   const hasKey = (await listKeys(deps)).some((k) => k.revoked_at === null);
   const setup = await firstAdminSetup(deps);
+  const keysHint = hasKey
+    ? 'npx invitekit keys list'
+    : 'none yet: npx invitekit keys create --name dev   (or set INVITEKIT_API_KEY_ID/_SECRET)';
+  if (!process.stdout.isTTY) {
+    const log = lifecycleLog(deps);
+    const link = consoleSetupLink(config, setup);
+    if (link) log.info(link.fields, link.message);
+    log.info(
+      {
+        ...startFields(deps),
+        role: 'serve',
+        url: config.PUBLIC_URL,
+        docs: `${config.PUBLIC_URL}/docs`,
+        console: `${config.PUBLIC_URL}/console`,
+        worker: worker ? worker.id : null,
+        api_keys: keysHint,
+      },
+      `invitekit ${VERSION} is running at ${config.PUBLIC_URL}`,
+    );
+    return;
+  }
   const lines = [
     '',
-    `  invitekit is running at ${config.PUBLIC_URL}`,
+    `  invitekit ${VERSION} is running at ${config.PUBLIC_URL}`,
     `  API reference:  ${config.PUBLIC_URL}/docs   (OpenAPI: ${config.PUBLIC_URL}/openapi.json)`,
     `  Database:       ${describeDatabase(config.DATABASE_URL)}`,
     `  Email:          ${deps.channels.email.name === 'capture' ? 'captured (see /outbox)' : 'SMTP'}` +
@@ -100,9 +232,7 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
     config.SANDBOX
       ? '  Mode:           sandbox (test helpers under /v2/sandbox; SANDBOX=false turns them off)'
       : '  Mode:           live (no test helpers; SANDBOX=true turns them on)',
-    hasKey
-      ? '  API keys:       npx invitekit keys list'
-      : '  No API key yet: npx invitekit keys create --name dev   (or set INVITEKIT_API_KEY_ID/_SECRET)',
+    hasKey ? `  API keys:       ${keysHint}` : `  No API key yet: ${keysHint.replace('none yet: ', '')}`,
     `  Console:        ${config.PUBLIC_URL}/console`,
     ...consoleSetupLines(config, setup),
     '',
@@ -122,12 +252,40 @@ function consoleSetupLines(config: Config, setup: Awaited<ReturnType<typeof firs
   ];
 }
 
+/** The same, as a log line for when nobody watches a terminal. */
+function consoleSetupLink(
+  config: Config,
+  setup: Awaited<ReturnType<typeof firstAdminSetup>>,
+): { message: string; fields: Record<string, unknown> } | null {
+  if (setup === null) return null;
+  if (setup.kind === 'several_clients') {
+    return {
+      message: 'No member yet: npx invitekit members create --email E --role admin --client ID',
+      fields: {},
+    };
+  }
+  const url = setPasswordUrl(config.PUBLIC_URL, setup.token);
+  return { message: `First admin: ${url}`, fields: { url, valid_hours: 24 } };
+}
+
 async function work(opts: Record<string, string | undefined>): Promise<void> {
   const deps = await createDeps(configFrom(opts));
-  const worker = startWorker(deps);
-  onShutdown(deps, [async () => worker.stop(deps.config.SHUTDOWN_GRACE_SECONDS * 1000)]);
-  process.stdout.write(
-    `invitekit worker ${worker.id} running on ${describeDatabase(deps.config.DATABASE_URL)}\n`,
+  checkProduction(deps);
+  const port = deps.config.METRICS_PORT;
+  const metrics = port === undefined ? null : await workerMetrics(deps, port);
+  const worker = startWorker(deps, metrics?.observeJobs(JOB_KINDS));
+  onShutdown(deps, [
+    async () => worker.stop(deps.config.SHUTDOWN_GRACE_SECONDS * 1000),
+    async () => metrics?.close(),
+  ]);
+  const where = describeDatabase(deps.config.DATABASE_URL);
+  if (process.stdout.isTTY) {
+    process.stdout.write(`invitekit ${VERSION} worker ${worker.id} running on ${where}\n`);
+    return;
+  }
+  lifecycleLog(deps).info(
+    { ...startFields(deps), role: 'worker', worker: worker.id },
+    `invitekit ${VERSION} worker running on ${where}`,
   );
 }
 
@@ -143,7 +301,10 @@ async function withDeps<T>(
   }
 }
 
-const program = new Command('invitekit').description('Self-hostable Invites API v2').showHelpAfterError();
+const program = new Command('invitekit')
+  .description('Self-hostable Invites API v2')
+  .version(VERSION)
+  .showHelpAfterError();
 
 withFlags(
   program.command('serve').description('run the API, the pages and (unless --no-worker) the delivery worker'),
@@ -155,7 +316,9 @@ withFlags(program.command('worker').description('run only the delivery worker'))
 
 withFlags(program.command('migrate').description('apply database migrations and exit')).action(
   async (opts) => {
-    const db = openDb(configFrom(opts).DATABASE_URL);
+    const config = configFrom(opts);
+    await waitForDatabase(config.DATABASE_URL, config.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000);
+    const db = openDb(config.DATABASE_URL);
     const applied = await migrate(db);
     await db.destroy();
     process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
@@ -166,17 +329,19 @@ const keys = program.command('keys').description('manage API keys');
 withFlags(keys.command('create').description('create an API key; its secret is shown once'))
   .requiredOption('--name <name>', 'a name for the key')
   .option('--client <id>', 'add the key to this existing client instead of a new one')
-  .option('--json', 'print {"api_key_id", "api_key_secret"} as JSON')
+  .option('--json', 'print {"api_key_id", "api_key_secret", "client_id", "database"} as JSON')
   .action(async (opts) =>
     withDeps(opts, async (deps) => {
       const key = await createKey(deps, { name: opts.name, clientId: opts.client });
+      // A key in the wrong database works nowhere: say which one it went to.
+      const database = describeDatabase(deps.config.DATABASE_URL);
       if (opts.json) {
-        process.stdout.write(
-          `${JSON.stringify({ api_key_id: key.api_key_id, api_key_secret: key.api_key_secret })}\n`,
-        );
+        const { api_key_id, api_key_secret, client_id } = key;
+        process.stdout.write(`${JSON.stringify({ api_key_id, api_key_secret, client_id, database })}\n`);
       } else {
         process.stdout.write(
           `api_key_id:     ${key.api_key_id}\napi_key_secret: ${key.api_key_secret}\nclient:         ${key.client_id}\n` +
+            `database:       ${database}\n` +
             'The secret is shown only now. Use them as HTTP Basic credentials:\n' +
             `  curl -u ${key.api_key_id}:${key.api_key_secret} ${deps.config.PUBLIC_URL}/v2/invites\n`,
         );
@@ -317,8 +482,21 @@ withFlags(members.command('disable').description('stop a member signing in; thei
     }),
   );
 
+registerLifecycleCommands(program, withFlags);
+
+/** The one line and exit code for why a command failed. */
+function failureOf(err: unknown): { line: string; code: number } {
+  if (err instanceof ConfigError) return { line: err.message, code: EXIT.config };
+  if (err instanceof StartupFailure) return { line: err.message, code: err.exitCode };
+  if (err instanceof DatabaseStartError) return { line: err.message, code: EXIT[err.problem] };
+  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  let line = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, '$1***@');
+  for (const secret of loaded ? secretsOf(loaded) : []) line = line.replaceAll(secret, '[redacted]');
+  return { line, code: EXIT.failure };
+}
+
 program.parseAsync().catch((err: unknown) => {
-  if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
-  else process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
+  const { line, code } = failureOf(err);
+  process.stderr.write(`invitekit: ${line}\n`);
+  process.exit(code);
 });

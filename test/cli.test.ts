@@ -45,9 +45,12 @@ describe('invitekit CLI', () => {
     expect((await fetch(`${first.url}/v2/invites`)).status).toBe(401);
   });
 
-  it('keys create --json prints only the id and the secret, which work at once', async () => {
-    ci = JSON.parse(await ok(['keys', 'create', '--name', 'ci', '--json']));
-    expect(Object.keys(ci).sort()).toEqual(['api_key_id', 'api_key_secret']);
+  it('keys create --json prints the id, the secret, the client and the database, and the key works at once', async () => {
+    const created = JSON.parse(await ok(['keys', 'create', '--name', 'ci', '--json']));
+    expect(Object.keys(created).sort()).toEqual(['api_key_id', 'api_key_secret', 'client_id', 'database']);
+    expect(created.database).toBe(`SQLite ${DB_FILE}`);
+    expect(created.client_id).toMatch(/^[0-9a-f-]{36}$/);
+    ci = { api_key_id: created.api_key_id, api_key_secret: created.api_key_secret };
     const res = await api(first, ci, 'POST', '/v2/invites', inviteBody());
     expect(res.status).toBe(200);
     inviteId = ((await res.json()) as { id: string }).id;

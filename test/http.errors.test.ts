@@ -63,6 +63,7 @@ describe('authentication', () => {
 describe('ids in paths', () => {
   const idRoutes = [
     ['GET', '/v2/invites/{id}'],
+    ['DELETE', '/v2/users/{id}'],
     ['POST', '/v2/invites/{id}'],
     ['POST', '/v2/invites/{id}/revoke'],
     ['GET', '/v2/invite-templates/{id}'],

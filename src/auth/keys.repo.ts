@@ -63,11 +63,7 @@ export async function insertKeyIfAbsent(
 }
 
 export async function updateKeySecret(db: Db, id: string, secretHash: string) {
-  await db
-    .updateTable('api_keys')
-    .set({ secret_hash: secretHash })
-    .where('id', '=', id)
-    .execute();
+  await db.updateTable('api_keys').set({ secret_hash: secretHash }).where('id', '=', id).execute();
 }
 
 export async function revokeKey(db: Db, id: string, at: string): Promise<boolean> {

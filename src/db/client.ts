@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, PostgresAdapter, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { sqlitePath } from '../config.ts';
+import { sqlitePath, withoutCredentials } from '../config.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { sqliteDialect } from './sqlite.ts';
 import type { Database } from './tables.ts';
@@ -66,4 +66,100 @@ export async function migrate(db: Db): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Why a process could not start on its database; each has its own exit code in main.ts. */
+export type DatabaseProblem = 'unreachable' | 'unauthenticated' | 'missing';
+
+export class DatabaseStartError extends Error {
+  constructor(
+    readonly problem: DatabaseProblem,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Where a URL points, for people to read: the file, or the server and database, never credentials. */
+export function databaseWhere(databaseUrl: string): { kind: 'sqlite' | 'postgresql'; where: string } {
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) return { kind: 'sqlite', where: sqlitePath(databaseUrl) };
+  try {
+    const url = new URL(databaseUrl);
+    return { kind: 'postgresql', where: `${url.host}/${decodeURIComponent(url.pathname.slice(1))}` };
+  } catch {
+    return { kind: 'postgresql', where: withoutCredentials(databaseUrl) };
+  }
+}
+
+// Codes that a server answering later may cure: it is down, starting, or not yet resolvable.
+const TRANSIENT = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  '57P03',
+]);
+
+function problemOf(err: unknown): DatabaseProblem | 'transient' | null {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  if (code === '28P01' || code === '28000') return 'unauthenticated';
+  if (code === '3D000') return 'missing';
+  if (TRANSIENT.has(code) || /timeout/i.test(String((err as Error | null)?.message))) return 'transient';
+  if (code === 'ENOTFOUND') return 'unreachable';
+  return null;
+}
+
+const ADVICE: Record<DatabaseProblem, string> = {
+  unreachable: 'start the database or correct the host and port in DATABASE_URL (--database-url)',
+  unauthenticated: 'the server refused the user or password: correct them in DATABASE_URL (--database-url)',
+  missing: 'create it (createdb) or correct the database name in DATABASE_URL (--database-url)',
+};
+
+function startError(databaseUrl: string, problem: DatabaseProblem, cause: string): DatabaseStartError {
+  const { where } = databaseWhere(databaseUrl);
+  const what =
+    problem === 'missing' ? `the database ${where} does not exist` : `cannot use the database at ${where}`;
+  return new DatabaseStartError(problem, `${what} (${cause}): ${ADVICE[problem]}`);
+}
+
+/**
+ * Waits up to `timeoutMs` for a PostgreSQL server that is down or still starting, so that a
+ * process started beside its database needs no ordering; a refused password or a missing
+ * database fails at once. SQLite needs no wait.
+ */
+export async function waitForDatabase(
+  databaseUrl: string,
+  timeoutMs: number,
+  now: () => number = Date.now,
+): Promise<void> {
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) return;
+  const deadline = now() + timeoutMs;
+  for (;;) {
+    const left = deadline - now();
+    const client = new pg.Client({
+      connectionString: databaseUrl,
+      connectionTimeoutMillis: Math.max(1000, Math.min(left, 5000)),
+    });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (err) {
+      await client.end().catch(() => {});
+      const problem = problemOf(err);
+      const cause = String((err as { code?: string }).code ?? 'no answer');
+      if (problem !== 'transient') throw startError(databaseUrl, problem ?? 'unreachable', cause);
+      if (now() + 500 >= deadline) {
+        throw startError(
+          databaseUrl,
+          'unreachable',
+          `${cause}, waited ${Math.round(timeoutMs / 1000)} s (DATABASE_CONNECT_TIMEOUT_SECONDS)`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }

@@ -1,5 +1,11 @@
 import type { Db } from '../db/client.ts';
-import { addSuppression } from './suppressions.repo.ts';
+import type { SuppressionsTable } from '../db/tables.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { listPage, readPage } from '../http/pagination.ts';
+import { iso } from '../lib/time.ts';
+import { addSuppression, allSuppressions, deleteSuppression, listSuppressions } from './suppressions.repo.ts';
+import type { ListSuppressionsQuery, SuppressionObject } from './suppressions.schema.ts';
 
 /** Twilio: the recipient replied STOP. */
 const OPTED_OUT = '21610';
@@ -35,4 +41,43 @@ export async function suppressIfFinal(
     reason,
     created_at: at,
   });
+}
+
+export function toSuppressionObject(row: SuppressionsTable): SuppressionObject {
+  return { channel: row.channel, address: row.address, reason: row.reason, created_at: iso(row.created_at) };
+}
+
+/** The client's suppressed addresses, a page at a time, newest first. */
+export async function readSuppressions(
+  deps: Pick<Deps, 'db' | 'config'>,
+  clientId: string,
+  query: ListSuppressionsQuery,
+) {
+  const request = readPage(query);
+  const rows = await listSuppressions(deps.db, clientId, request.page);
+  return listPage(
+    rows.map((r) => ({ ...r, id: r.address })),
+    request,
+    `${deps.config.PUBLIC_URL}/v2/suppressions`,
+    toSuppressionObject,
+  );
+}
+
+/** Lets messages go to `address` again; 404 when the client has not suppressed it. */
+export async function releaseSuppression(
+  deps: Pick<Deps, 'db'>,
+  clientId: string,
+  address: string,
+): Promise<void> {
+  if ((await deleteSuppression(deps.db, clientId, address)) === 0) throw AppError.notFound();
+}
+
+/** Every suppression, of one client or of all clients (the command line). */
+export function suppressedAddresses(deps: Pick<Deps, 'db'>, clientId: string | undefined) {
+  return allSuppressions(deps.db, clientId);
+}
+
+/** Releases `address` in one client or in all; how many suppressions went. */
+export function releaseAddress(deps: Pick<Deps, 'db'>, clientId: string | undefined, address: string) {
+  return deleteSuppression(deps.db, clientId, address);
 }

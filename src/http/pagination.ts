@@ -5,7 +5,8 @@ import { AppError } from '../errors.ts';
 
 const CursorPayload = Type.Object({
   d: Type.Union([Type.Literal('n'), Type.Literal('p')]),
-  k: Type.Tuple([Type.String({ maxLength: 40 }), Type.String({ maxLength: 40 })]),
+  // The second key is an id, or a list's own unique text (a suppressed address: up to 320).
+  k: Type.Tuple([Type.String({ maxLength: 40 }), Type.String({ maxLength: 320 })]),
   l: Type.Integer({ minimum: 1, maximum: 200 }),
   f: Type.Unknown(),
 });

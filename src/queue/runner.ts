@@ -18,7 +18,8 @@ import {
   LEASE_MS,
 } from './jobs.ts';
 import { insertAttempt, nextDueAt, pruneFinishedJobs, settleJob } from './queue.repo.ts';
-import { settlementOf } from './settle.ts';
+import { pruneExpired } from './retention.ts';
+import { type Settlement, settlementOf } from './settle.ts';
 
 export interface WorkerOptions {
   /** Jobs of the messages lane (emails, texts, notices) run at once. */
@@ -147,7 +148,13 @@ export class Worker {
         if ((await pruneFinishedJobs(this.deps.db, before, PRUNE_BATCH)) < PRUNE_BATCH) return;
       }
     };
-    pass().catch((err) => this.deps.log.warn({ err }, 'worker could not prune finished jobs'));
+    pass()
+      .catch((err) => this.deps.log.warn({ err }, 'worker could not prune finished jobs'))
+      .then(() => pruneExpired(this.deps))
+      .then((pruned) => {
+        if (Object.keys(pruned).length > 0) this.deps.log.info({ pruned }, 'pruned rows past RETENTION_DAYS');
+      })
+      .catch((err) => this.deps.log.warn({ err }, 'worker could not prune rows past RETENTION_DAYS'));
   };
 
   private async tick(lane: Lane): Promise<void> {
@@ -258,11 +265,47 @@ export class Worker {
       deps.log.warn({ job: row.id, kind: row.kind }, 'lease lost before the job was settled');
       return;
     }
+    logAttempt(deps, row, outcome, s, duration);
     if (!handler || !s.hook) return;
     const { payload: _payload, ...ref } = row;
     if (s.hook.kind === 'retry') await handler.onRetry?.(deps, ref, s.hook.at, s.hook.error);
     else await handler.onDead?.(deps, ref, s.hook.error);
   }
+}
+
+// What an operator follows: retries warn, give-ups are errors, a pacing deferral is routine.
+const LEVELS: Record<string, 'info' | 'warn' | 'error' | 'debug'> = {
+  sent: 'info',
+  cancelled: 'info',
+  deferred: 'debug',
+  retry: 'warn',
+  failed: 'error',
+};
+
+/** One line per attempt, with what the provider or receiver answered. */
+function logAttempt(
+  deps: Deps,
+  row: JobsTable,
+  outcome: JobOutcome,
+  s: Settlement,
+  durationMs: number,
+): void {
+  const detail = 'detail' in outcome && outcome.detail ? outcome.detail : {};
+  const line = {
+    job: row.id,
+    kind: row.kind,
+    client: row.client_id,
+    invite: row.invite_id,
+    delivery: row.delivery_id,
+    channel: typeof detail.channel === 'string' ? detail.channel : undefined,
+    attempt: row.attempts,
+    outcome: s.recorded,
+    response: 'response' in outcome ? (outcome.response ?? null) : null,
+    error: s.error,
+    next_attempt_at: s.hook?.kind === 'retry' ? s.hook.at.toISOString() : undefined,
+    duration_ms: durationMs,
+  };
+  deps.log[LEVELS[s.recorded] ?? 'info'](line, `${row.kind} attempt ${row.attempts}: ${s.recorded}`);
 }
 
 /** A claimed row as its kind declares it, or why it cannot run. */

@@ -11,7 +11,7 @@ import {
   UserObject,
   UserTokenObject,
 } from './users.schema.ts';
-import { createUserToken, getUser, listUsers } from './users.service.ts';
+import { createUserToken, eraseUser, getUser, listUsers } from './users.service.ts';
 
 export async function usersRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   app.get<{ Querystring: ListUsersQuery }>(
@@ -40,6 +40,29 @@ export async function usersRoutes(app: FastifyInstance, deps: Deps): Promise<voi
       },
     },
     (req) => getUser(deps, req.principal.clientId, req.params.id.toLowerCase()),
+  );
+
+  app.delete<{ Params: IdParams }>(
+    '/v2/users/:id',
+    {
+      schema: {
+        operationId: 'deleteUser',
+        summary: 'Delete a user',
+        description:
+          "Erases the user with everything that names them: their invites and deliveries, the invites' " +
+          'events, connected accounts, uploaded documents and form answers, captured messages, webhook ' +
+          'deliveries about them, and the jobs still queued for them (nothing more is sent). A suppression ' +
+          'of their address stays while another invite still uses it. Answers 204, as the hosted API ' +
+          'does; the user is then gone (404).',
+        tags: ['Users'],
+        params: IdParams,
+        response: { 204: Type.Null({ description: 'Deleted.' }), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      await eraseUser(deps, req.principal.clientId, req.params.id.toLowerCase());
+      return reply.code(204).send();
+    },
   );
 
   app.post<{ Body: CreateUserTokenRequest }>(

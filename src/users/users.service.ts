@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { listPage, readPage } from '../http/pagination.ts';
 import { iso } from '../lib/time.ts';
+import { eraseTargetRows, findErasureTarget } from './erase.repo.ts';
 import { issueUserToken } from './tokens.ts';
 import * as repo from './users.repo.ts';
 import {
@@ -69,4 +70,19 @@ export async function createUserToken(
   const row = await repo.findUser(deps.db, clientId, userId);
   if (!row) throw AppError.field('user', `Invalid pk "${userId}" - object does not exist.`);
   return { user_token: await issueUserToken(deps, clientId, row.id) };
+}
+
+/**
+ * Erases the user: their invites, deliveries, events, accounts, documents, answers, captured
+ * messages and webhook deliveries, and the jobs that would still send for them. 404 when the
+ * client has no such user (any more).
+ */
+export async function eraseUser(deps: Pick<Deps, 'db'>, clientId: string, userId: string): Promise<void> {
+  const erased = await deps.db.transaction().execute(async (trx) => {
+    const target = await findErasureTarget(trx, clientId, userId);
+    if (!target) return false;
+    await eraseTargetRows(trx, target);
+    return true;
+  });
+  if (!erased) throw AppError.notFound();
 }
