@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { createGroup } from '../src/members/groups.service.ts';
 import { createMember } from '../src/members/members.service.ts';
 import { inviteBody, type TestApp } from '../test/helpers/app.ts';
+import { signInAs } from '../test/helpers/console-page.ts';
 
 const PASSWORD = 'a long enough password';
 const PEOPLE = [
@@ -96,13 +97,7 @@ export async function consoleScreenshots(t: TestApp & { baseUrl: string }, brows
   for (const width of [375, 1280]) {
     const context = await browser.newContext({ viewport: { width, height: 800 } });
     const page = await context.newPage();
-    await page.goto(`${t.baseUrl}/console`);
-    await page.getByLabel('Email').fill('ada@northwind.example');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await Promise.all([
-      page.waitForURL(`${t.baseUrl}/console`),
-      page.getByRole('button', { name: 'Sign in' }).click(),
-    ]);
+    await signInAs(page, t.baseUrl, 'ada@northwind.example', PASSWORD);
     for (const [name, path] of Object.entries(pages)) {
       await page.goto(`${t.baseUrl}${path}`);
       await page.screenshot({ path: join(out, `${name}-${width}.png`), fullPage: width === 1280 });

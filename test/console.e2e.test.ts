@@ -4,7 +4,7 @@ import { createMember } from '../src/members/members.service.ts';
 import type { TestApp } from './helpers/app.ts';
 import { inviteBody } from './helpers/app.ts';
 import { seriousViolations } from './helpers/browser.ts';
-import { consolePage, overflowOf, startConsole, stopConsole } from './helpers/console-page.ts';
+import { consolePage, overflowOf, startConsole, stopConsole, submitSignIn } from './helpers/console-page.ts';
 
 const SHOTS = '/tmp/shots-console';
 const PASSWORD = 'correct horse battery';
@@ -57,7 +57,7 @@ async function signInByKeyboard(email: string, password: string) {
   await page.keyboard.type(password);
   await page.keyboard.press('Tab');
   expect(await activeLabel()).toBe('Sign in');
-  await Promise.all([page.waitForURL(`${t.baseUrl}/console`), page.keyboard.press('Enter')]);
+  await submitSignIn(page, () => page.keyboard.press('Enter'));
 }
 
 const overflow = () => overflowOf(page);

@@ -53,7 +53,8 @@ export async function readSuppressions(
   clientId: string,
   query: ListSuppressionsQuery,
 ) {
-  const request = readPage(query);
+  // Suppressions page on (created_at, address): an address is up to 320 characters.
+  const request = readPage(query, { keyLength: 320 });
   const rows = await listSuppressions(deps.db, clientId, request.page);
   return listPage(
     rows.map((r) => ({ ...r, id: r.address })),

@@ -5,13 +5,16 @@ import { AppError } from '../errors.ts';
 
 const CursorPayload = Type.Object({
   d: Type.Union([Type.Literal('n'), Type.Literal('p')]),
-  // The second key is an id, or a list's own unique text (a suppressed address: up to 320).
+  // The second key is an id (ID_KEY_LENGTH), or a list's own unique text (a suppressed address).
   k: Type.Tuple([Type.String({ maxLength: 40 }), Type.String({ maxLength: 320 })]),
   l: Type.Integer({ minimum: 1, maximum: 200 }),
   f: Type.Unknown(),
 });
 
 /** A key's time as this app writes it (PostgreSQL refuses anything it cannot read as a time). */
+/** How long a list's second key may be: an id, unless the list says otherwise. */
+const ID_KEY_LENGTH = 40;
+
 const isTimestamp = (v: string) => {
   const ms = Date.parse(v);
   return !Number.isNaN(ms) && new Date(ms).toISOString() === v;
@@ -25,7 +28,11 @@ function encode(payload: unknown): string {
  * Reads an opaque cursor back into the page it names and the filters it carries;
  * `filters` checks that those are what this list accepts.
  */
-export function decodeCursor<F>(cursor: string, filters: TSchema): { page: PageRequest; filters: F } {
+export function decodeCursor<F>(
+  cursor: string,
+  filters: TSchema,
+  keyLength = ID_KEY_LENGTH,
+): { page: PageRequest; filters: F } {
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -36,6 +43,7 @@ export function decodeCursor<F>(cursor: string, filters: TSchema): { page: PageR
     !Value.Check(CursorPayload, payload) ||
     !Value.Check(filters, payload.f) ||
     !isTimestamp(payload.k[0]) ||
+    payload.k[1].length > keyLength ||
     JSON.stringify(payload).includes('\\u0000')
   ) {
     throw AppError.field('cursor', 'Invalid cursor.');
@@ -99,10 +107,10 @@ function cursorOf(given: string): string {
  */
 export function readPage<F extends object = Record<string, never>>(
   query: { cursor?: string; limit?: number },
-  opts: { filtersSchema?: TSchema; firstFilters?: () => F; defaultLimit?: number } = {},
+  opts: { filtersSchema?: TSchema; firstFilters?: () => F; defaultLimit?: number; keyLength?: number } = {},
 ): { page: PageRequest; filters: F } {
   if (query.cursor !== undefined)
-    return decodeCursor<F>(cursorOf(query.cursor), opts.filtersSchema ?? NoFilters);
+    return decodeCursor<F>(cursorOf(query.cursor), opts.filtersSchema ?? NoFilters, opts.keyLength);
   return {
     filters: opts.firstFilters?.() ?? ({} as F),
     page: { direction: 'next', key: null, limit: query.limit ?? opts.defaultLimit ?? 10 },

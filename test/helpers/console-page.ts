@@ -54,10 +54,20 @@ export async function signInAs(page: Page, baseUrl: string, email: string, passw
   await page.goto(`${baseUrl}/console`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  await Promise.all([
-    page.waitForURL(`${baseUrl}/console`),
-    page.getByRole('button', { name: 'Sign in' }).click(),
-  ]);
+  await submitSignIn(page, () => page.getByRole('button', { name: 'Sign in' }).click());
+}
+
+/**
+ * Submits the sign-in form with `press` and waits for the page it leads to. The form sits at
+ * /console, where it also lands, so waiting for that URL would return before the answer came.
+ */
+export async function submitSignIn(page: Page, press: () => Promise<void>): Promise<void> {
+  const answered = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/console/sign-in',
+  );
+  await press();
+  await answered;
+  await page.waitForLoadState('load');
 }
 
 /** How far the page runs past the window's width; above 0 it scrolls sideways. */
