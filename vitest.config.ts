@@ -9,9 +9,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
-    // Test files mostly wait on the database and on child processes: on a 2-core machine two
-    // run side by side (vitest's default there is one).
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Test files mostly wait on the database, on child processes and on the browser: on a
+    // 2-core machine three run side by side (vitest's default there is one).
+    maxWorkers: Math.max(3, availableParallelism()),
     // A worker keeps the modules it loaded from one test file to the next: each file starts its
     // own app on its own database, so nothing of one file's state reaches another, and loading
     // the app's module graph once per worker instead of once per file saves a fifth of the run.
@@ -46,6 +46,10 @@ export default defineConfig({
             // The browser tests: their subject is the pages, which do not depend on the database.
             'test/**/*.e2e.test.ts',
             'test/cli.test.ts',
+            // Startup failures and log lines of processes on a SQLite file (PostgreSQL's own are
+            // in ops.startup.postgres), and log lines, which do not depend on the database.
+            'test/ops.startup.test.ts',
+            'test/ops.logs.test.ts',
             'test/delivery.crash.test.ts',
             'test/console.cli.test.ts',
             'test/fuzz.api.test.ts',
