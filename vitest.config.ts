@@ -9,9 +9,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
-    // Test files mostly wait on the database, on child processes and on the browser: on a
-    // 2-core machine three run side by side (vitest's default there is one).
-    maxWorkers: Math.max(3, availableParallelism()),
+    // Test files often wait on the database and on child processes: on a 2-core machine two run
+    // side by side (vitest's default there is one; three measured slower, the CPU being full).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // A worker keeps the modules it loaded from one test file to the next: each file starts its
     // own app on its own database, so nothing of one file's state reaches another, and loading
     // the app's module graph once per worker instead of once per file saves a fifth of the run.

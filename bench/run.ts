@@ -11,6 +11,7 @@ import { type JobsRow, jobsSection, measureJobs } from './jobs.ts';
 import { freePort, load, type Row, startProcess, table } from './lib.ts';
 import { measureScale, type ScaleResult, scaleSection } from './list.ts';
 import { seedInvites } from './seed.ts';
+import { measureStartup, type StartupRow, startupSection } from './startup.ts';
 
 /**
  * `npm run bench`: the API on a SQLite file with 100k invites against a bare Fastify
@@ -20,7 +21,7 @@ import { seedInvites } from './seed.ts';
 const SEED = Number(process.env.BENCH_SEED ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
-const ONLY = process.env.BENCH_ONLY; // api | delivery | list | jobs | batch | console
+const ONLY = process.env.BENCH_ONLY; // api | delivery | list | jobs | batch | console | startup
 const DELIVERY_SECONDS = Number(process.env.BENCH_DELIVERY_SECONDS ?? 20);
 const LIST_SIZES = (process.env.BENCH_LIST_SIZES ?? '10000,1000000').split(',').map(Number);
 const LIST_REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 300);
@@ -193,6 +194,13 @@ if (!ONLY || ONLY === 'console') {
   consoleRows = await measureConsoleList({ sizes: LIST_SIZES, requests: LIST_REQUESTS });
 }
 
+// How fast `serve` is healthy, and its idle memory: the build against the sources.
+const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 5);
+let startupRows: StartupRow[] = [];
+if (!ONLY || ONLY === 'startup') {
+  startupRows = await measureStartup(STARTUP_RUNS);
+}
+
 const report = [
   '# Benchmark results',
   '',
@@ -226,6 +234,7 @@ const report = [
   consoleRows.length
     ? consoleListSection(consoleRows, LIST_REQUESTS)
     : '## The Console’s Invites page as invites grow\n\n(not run)\n',
+  startupRows.length ? startupSection(startupRows, STARTUP_RUNS) : '## Startup\n\n(not run)\n',
 ].join('\n');
 writeFileSync(new URL('./results.md', import.meta.url), report);
 console.log(`\n${report}`);
