@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { postgresAdminUrl } from './helpers/app.ts';
-import { cliFor, type Run } from './helpers/cli.ts';
+import { cliFor, startFailure } from './helpers/cli.ts';
 import { createDatabase } from './helpers/postgres.ts';
 import { tcpProxy } from './helpers/tcp-proxy.ts';
 
@@ -18,12 +18,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function failure(run: Run): { code: number | null; line: string } {
-  const lines = run.stderr.split('\n').filter(Boolean);
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(run.stdout).not.toContain('running at');
-  return { code: run.code, line: lines[0] ?? '' };
-}
+const failure = startFailure;
 
 describe('startup on PostgreSQL', () => {
   const admin = new URL(adminUrl);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CONFIG_KEYS } from '../src/config.ts';
-import { cliFor, type Run } from './helpers/cli.ts';
+import { cliFor, startFailure } from './helpers/cli.ts';
 import { freePort } from './helpers/net.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'invitekit-startup-'));
@@ -17,13 +17,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A failed start: its exit code and its one line on stderr. */
-function failure(run: Run): { code: number | null; line: string } {
-  const lines = run.stderr.split('\n').filter(Boolean);
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(run.stdout).not.toContain('running at');
-  return { code: run.code, line: lines[0] ?? '' };
-}
+const failure = startFailure;
 
 describe('startup failures: one line naming the setting, and an exit code of their own', () => {
   it('a bad setting exits 2, naming it, without echoing a secret', async () => {

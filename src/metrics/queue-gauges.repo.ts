@@ -1,5 +1,4 @@
 import type { Db } from '../db/client.ts';
-import type { JobLane } from '../db/tables.ts';
 
 /**
  * Counts stop here: a scrape reads at most this many rows per state, so a huge backlog costs
@@ -28,15 +27,4 @@ export async function countJobsByKind(
     .groupBy('capped.kind')
     .execute();
   return rows.map((r) => ({ kind: r.kind, n: Number(r.n) }));
-}
-
-/** When the lane's longest-waiting queued job was due (index `jobs_next`). */
-export async function earliestRunAt(db: Db, lane: JobLane): Promise<string | null> {
-  const row = await db
-    .selectFrom('jobs')
-    .select((eb) => eb.fn.min('run_at').as('at'))
-    .where('status', '=', 'queued')
-    .where('lane', '=', lane)
-    .executeTakeFirst();
-  return (row?.at as string | null | undefined) ?? null;
 }

@@ -3,7 +3,8 @@ import { ChannelError } from '../channels/channel.ts';
 import type { Deps } from '../deps.ts';
 import type { JobCatalog, JobHandler, JobOutcome } from '../queue/jobs.ts';
 import { JOB_KIND_NAMES, JOB_LANES } from '../queue/jobs.ts';
-import { countJobsByKind, earliestRunAt, type JobCountState, QUEUE_COUNT_CAP } from './queue-gauges.repo.ts';
+import { nextDueAt } from '../queue/queue.repo.ts';
+import { countJobsByKind, type JobCountState, QUEUE_COUNT_CAP } from './queue-gauges.repo.ts';
 
 const JOB_STATES: readonly JobCountState[] = ['queued', 'due', 'running', 'dead'];
 
@@ -84,7 +85,7 @@ export class WorkerMetrics {
       async collect() {
         const now = clock.real().getTime();
         try {
-          const earliest = await Promise.all(JOB_LANES.map((lane) => earliestRunAt(db, lane)));
+          const earliest = await Promise.all(JOB_LANES.map((lane) => nextDueAt(db, lane)));
           const due = earliest.flatMap((at) => (at ? [new Date(at).getTime()] : [])).filter((t) => t <= now);
           this.set(due.length ? (now - Math.min(...due)) / 1000 : 0);
         } catch (err) {

@@ -193,3 +193,11 @@ export function cliFor(database: string) {
 
   return { cli, ok, serve, worker, killAll };
 }
+
+/** A start that failed as a startup failure must: its exit code and its one line on stderr. */
+export function startFailure(run: Run): { code: number | null; line: string } {
+  const lines = run.stderr.split('\n').filter(Boolean);
+  expect(lines, run.stderr).toHaveLength(1);
+  expect(run.stdout).not.toContain('running at');
+  return { code: run.code, line: lines[0] ?? '' };
+}
