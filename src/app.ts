@@ -14,6 +14,7 @@ import { registerDocs } from './http/docs.ts';
 import { handleClientError, handleError, unsupportedMediaType } from './http/error-handler.ts';
 import { idempotency } from './http/idempotency.ts';
 import { jsonBodyParser } from './http/json-body.ts';
+import { lazySerializers } from './http/lazy-serializer.ts';
 import { authFailureGuard, limitRequestsPerKey } from './http/rate-limit.ts';
 import { documentBodyErrors } from './http/route-docs.ts';
 import { Detail, FieldErrors } from './http/schema.ts';
@@ -71,6 +72,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     // Errors the router raises before any route runs, answered in the same wire format.
     frameworkErrors: handleError,
     clientErrorHandler: handleClientError,
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);

@@ -63,7 +63,16 @@ function nullCharacters(data: unknown): ErrorObject[] {
  * string's empty text parameters taken as absent (see drf-input.ts). Both change the data in place.
  */
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-  const validate: ValidateFunction = (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
+  // Compiled on the route's first request: compiling every route's at start slowed it for
+  // routes a process may never answer.
+  let compiled: ValidateFunction | undefined;
+  const validate = (data: unknown) => {
+    compiled ??= (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
+    const valid = compiled(data);
+    validate.errors = compiled.errors;
+    return valid;
+  };
+  validate.errors = null as ErrorObject[] | null | undefined;
   const prepare = (data: unknown): unknown => {
     if (httpPart === 'body') return trimText(schema as object, data);
     if (httpPart === 'querystring') dropEmptyParams(schema as object, data);

@@ -1,16 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
-import { assertDatabaseReachable, assertReady } from './readiness.ts';
+import { assertReady } from './readiness.ts';
 
 /**
- * `/healthz`: the process answers and reaches its database (503 with Retry-After when it
- * cannot). `/readyz`: that, and the database carries every migration of this version.
+ * `/healthz`: the process is alive and answers (for a liveness probe). `/readyz`: it reaches its
+ * database, which carries every migration of this version (for a load balancer or a readiness
+ * probe; 503 with Retry-After otherwise).
  */
 export function probeRoutes(app: FastifyInstance, deps: Deps): void {
-  app.get('/healthz', { schema: { hide: true } }, async () => {
-    await assertDatabaseReachable(deps);
-    return { status: 'ok' };
-  });
+  // Liveness: a database outage must not make a supervisor restart every API process.
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async () => {
     await assertReady(deps);
     return { status: 'ok' };
