@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Command } from 'commander';
-import { closeDeps, createDeps } from './bootstrap.ts';
-import { CONFIG_KEYS, type Config, loadConfig, sqlitePath } from './config.ts';
+import { type Config, sqlitePath } from './config.ts';
+import { databaseWhere } from './db/client.ts';
 import { releaseAddress, suppressedAddresses } from './delivery/suppressions.ts';
 import type { Deps } from './deps.ts';
 
@@ -18,25 +18,13 @@ const stdio: Output = {
   err: (text) => process.stderr.write(text),
 };
 
-/** The settings of a command: each flag (`--database-url`) wins over its variable (`DATABASE_URL`). */
-function configOf(opts: Record<string, unknown>): Config {
-  const overrides: Record<string, string | undefined> = {};
-  for (const key of CONFIG_KEYS) {
-    const value = opts[key.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())];
-    overrides[key] = typeof value === 'string' ? value : undefined;
-  }
-  return loadConfig(process.env, overrides);
-}
-
-const isPostgres = (config: Config) => /^postgres(ql)?:\/\//.test(config.DATABASE_URL);
-
 /**
  * Copies the SQLite database to `file` while it runs, through SQLite's online backup API. The
  * rest is copied in one step, which reads one snapshot: a write committed meanwhile (WAL lets
  * writers go on) is either wholly in the copy or not at all. Returns the exit code.
  */
 async function backupCommand(config: Config, file: string, io: Output = stdio): Promise<number> {
-  if (isPostgres(config)) {
+  if (databaseWhere(config.DATABASE_URL).kind === 'postgresql') {
     io.err(
       'invitekit backup copies a SQLite database; for PostgreSQL use pg_dump (see the README: Backups).\n',
     );
@@ -99,24 +87,30 @@ async function releaseSuppressionCommand(
   return 0;
 }
 
-async function withDeps(opts: Record<string, unknown>, run: (deps: Deps) => Promise<number>): Promise<void> {
-  const deps = await createDeps({ ...configOf(opts), LOG_LEVEL: 'warn' });
-  try {
-    process.exitCode = await run(deps);
-  } finally {
-    await closeDeps(deps);
-  }
+type Opts = Record<string, string | undefined>;
+
+/** What main.ts builds every command with, so these read their settings as every other does. */
+export interface CommandKit {
+  /** Adds a flag for every setting. */
+  withFlags: (cmd: Command) => Command;
+  /** The settings, each flag winning over its variable. */
+  configFrom: (opts: Opts) => Config;
+  /** Runs with the dependencies of those settings, closed after. */
+  withDeps: <T>(opts: Opts, run: (deps: Deps) => Promise<T>) => Promise<T>;
 }
 
 /** `backup FILE`, `suppressions list` and `suppressions release ADDRESS`. */
-export function registerLifecycleCommands(program: Command, withFlags: (cmd: Command) => Command): void {
+export function registerLifecycleCommands(
+  program: Command,
+  { withFlags, configFrom, withDeps }: CommandKit,
+): void {
   withFlags(
     program
       .command('backup')
       .description('copy the running SQLite database to FILE (for PostgreSQL: pg_dump)')
       .argument('<file>', 'a new file to write the copy to'),
-  ).action(async (file: string, opts: Record<string, unknown>) => {
-    process.exitCode = await backupCommand(configOf(opts), file);
+  ).action(async (file: string, opts: Opts) => {
+    process.exitCode = await backupCommand(configFrom(opts), file);
   });
 
   const suppressions = program
@@ -125,9 +119,9 @@ export function registerLifecycleCommands(program: Command, withFlags: (cmd: Com
   withFlags(suppressions.command('list').description('list suppressed addresses'))
     .option('--client <id>', 'only this client')
     .option('--json', 'print JSON')
-    .action(async (opts: Record<string, unknown> & { client?: string; json?: boolean }) =>
-      withDeps(opts, (deps) => listSuppressionsCommand(deps, opts)),
-    );
+    .action(async (opts: Opts & { json?: boolean }) => {
+      process.exitCode = await withDeps(opts, (deps) => listSuppressionsCommand(deps, opts));
+    });
   withFlags(
     suppressions
       .command('release')
@@ -135,7 +129,7 @@ export function registerLifecycleCommands(program: Command, withFlags: (cmd: Com
       .argument('<address>', 'the email address or E.164 number'),
   )
     .option('--client <id>', 'only in this client (default: every client)')
-    .action(async (address: string, opts: Record<string, unknown> & { client?: string }) =>
-      withDeps(opts, (deps) => releaseSuppressionCommand(deps, address, opts)),
-    );
+    .action(async (address: string, opts: Opts) => {
+      process.exitCode = await withDeps(opts, (deps) => releaseSuppressionCommand(deps, address, opts));
+    });
 }

@@ -482,7 +482,7 @@ withFlags(members.command('disable').description('stop a member signing in; thei
     }),
   );
 
-registerLifecycleCommands(program, withFlags);
+registerLifecycleCommands(program, { withFlags, configFrom, withDeps });
 
 /** The one line and exit code for why a command failed. */
 function failureOf(err: unknown): { line: string; code: number } {

@@ -38,20 +38,27 @@ export function FirstAdminPage(
           required
         />
         <Field name="name" label={LABELS.name} value={name} errors={errors} autocomplete="name" required />
-        <Field
-          name="password"
-          label={LABELS.password}
-          type="password"
-          errors={errors}
-          hint={PASSWORD_HINT}
-          autocomplete="new-password"
-          required
-        />
+        <NewPasswordField errors={errors} />
         <button type="submit" class="btn wide">
           Create admin and sign in
         </button>
       </Form>
     </Page>
+  );
+}
+
+/** The password being chosen, with the rule it must meet. */
+function NewPasswordField({ errors }: { errors: SetPasswordProps['errors'] }) {
+  return (
+    <Field
+      name="password"
+      label={LABELS.password}
+      type="password"
+      errors={errors}
+      hint={PASSWORD_HINT}
+      autocomplete="new-password"
+      required
+    />
   );
 }
 
@@ -71,15 +78,7 @@ export function NewPasswordPage(props: SetPasswordProps & { email: string; reset
       <Form action={action} csrf={shell.csrf}>
         {/* Lets a password manager file the new password under the right account. */}
         <input type="hidden" name="username" value={email} autocomplete="username" />
-        <Field
-          name="password"
-          label={LABELS.password}
-          type="password"
-          errors={errors}
-          hint={PASSWORD_HINT}
-          autocomplete="new-password"
-          required
-        />
+        <NewPasswordField errors={errors} />
         <button type="submit" class="btn wide">
           Save password and sign in
         </button>
