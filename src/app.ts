@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { accountsRoutes } from './accounts/accounts.routes.ts';
 import { AccountObject } from './accounts/accounts.schema.ts';
 import { basicAuth } from './auth/auth.hook.ts';
-import { consoleRoutes } from './console/console.routes.tsx';
+import { consoleFrameworkErrors, consoleRoutes } from './console/console.routes.tsx';
 import { suppressionsRoutes } from './delivery/suppressions.routes.ts';
 import { trackingRoutes } from './delivery/tracking.routes.ts';
 import type { Deps } from './deps.ts';
@@ -69,8 +69,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     // One line per request (below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    // Errors the router raises before any route runs, answered in the same wire format.
-    frameworkErrors: handleError,
+    // Errors the router raises before any route runs: the Console's page under /console, else
+    // answered in the same wire format.
+    frameworkErrors: consoleFrameworkErrors(deps, handleError),
     clientErrorHandler: handleClientError,
     schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
   });

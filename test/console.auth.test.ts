@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMember, disableMember } from '../src/members/members.service.ts';
+import { tokenHash } from '../src/members/sessions.service.ts';
 import { firstAdminSetup } from '../src/members/set-password.service.ts';
 import { inviteBody, startTestApp, type TestApp } from './helpers/app.ts';
 import { type ConsoleBrowser, consoleBrowser, csrfOf, textOf } from './helpers/console.ts';
@@ -35,6 +36,16 @@ async function signedInAs(b: ConsoleBrowser): Promise<string | null> {
   expect(page.status).toBe(200);
   if (page.html.includes('action="/console/sign-in"')) return null;
   return textOf(/<header class="topbar">([\s\S]*?)<\/header>/.exec(page.html)?.[1] ?? '');
+}
+
+/** How many rows the database keeps of the session a cookie's token names. */
+async function sessionRows(token: string): Promise<number> {
+  const rows = await t.deps.db
+    .selectFrom('console_sessions')
+    .select('id')
+    .where('id', '=', tokenHash(token))
+    .execute();
+  return rows.length;
 }
 
 const alertOf = (html: string) =>
@@ -183,6 +194,78 @@ describe('sessions', () => {
     expect(out.setCookies.find((c) => c.startsWith('ik_console='))).toMatch(/Expires=Thu, 01 Jan 1970/);
     expect(textOf((await b.get('/console')).html)).toContain('You are signed out.');
     expect(await signedInAs(stolen)).toBeNull();
+  });
+
+  it('sign-out deletes the session’s row', async () => {
+    await member('again-dora@acme.example', 'developer', { name: 'Dora' });
+    const b = browser();
+    await signIn(b, 'again-dora@acme.example');
+    const token = b.jar.get('ik_console') ?? '';
+    expect(await sessionRows(token)).toBe(1);
+    const out = await b.post('/console/sign-out', { _csrf: csrfOf((await b.get('/console')).html) });
+    expect(out.status).toBe(303);
+    expect(await sessionRows(token)).toBe(0);
+  });
+
+  it('signing in again, as another member, ends the session the browser held', async () => {
+    await member('again-gil@acme.example', 'admin', { name: 'Gil' });
+    await member('again-hal@acme.example', 'developer', { name: 'Hal' });
+    const b = browser();
+    expect((await signIn(b, 'again-gil@acme.example')).status).toBe(303);
+    const gilsToken = b.jar.get('ik_console') ?? '';
+    const kept = browser();
+    kept.jar.set('ik_console', gilsToken);
+    expect(await signedInAs(kept)).toContain('Gil');
+
+    // The form is posted with Gil's cookie, from a page shown while signed in as Gil.
+    const again = await signIn(b, 'again-hal@acme.example');
+    expect(again.status).toBe(303);
+    expect(b.jar.get('ik_console')).not.toBe(gilsToken);
+    expect(await signedInAs(b)).toContain('Hal');
+    for (const path of ['/console', '/console/invites', '/console/team', '/console/keys']) {
+      const res = await kept.get(path);
+      expect(res.status, path).toBe(path === '/console' ? 200 : 303);
+      if (path === '/console') expect(res.html).toContain('action="/console/sign-in"');
+      else expect(res.location, path).toBe(`/console?next=${encodeURIComponent(path)}`);
+    }
+    expect(await sessionRows(gilsToken)).toBe(0);
+  });
+
+  it('signing in again, as the same member or from a sign-in page opened before, leaves one session', async () => {
+    await member('again-ida@acme.example', 'operations', { name: 'Ida' });
+    await member('again-jo@acme.example', 'operations', { name: 'Jo' });
+    const b = browser();
+    // A sign-in page opened while signed out, posted after another tab has signed in.
+    const earlier = await b.get('/console');
+    expect(earlier.html).toContain('action="/console/sign-in"');
+    await signIn(b, 'again-ida@acme.example');
+    const first = b.jar.get('ik_console') ?? '';
+    await signIn(b, 'again-ida@acme.example');
+    const second = b.jar.get('ik_console') ?? '';
+    expect(second).not.toBe(first);
+    expect(await sessionRows(first)).toBe(0);
+    expect(await signedInAs(b)).toContain('Ida');
+
+    const late = await b.post('/console/sign-in', {
+      _csrf: csrfOf(earlier.html),
+      email: 'again-jo@acme.example',
+      password: PASSWORD,
+    });
+    expect(late.status).toBe(303);
+    expect(await signedInAs(b)).toContain('Jo');
+    expect(await sessionRows(second)).toBe(0);
+    const stale = browser();
+    stale.jar.set('ik_console', second);
+    expect(await signedInAs(stale)).toBeNull();
+
+    // Refused sign-ins change nothing: the browser stays signed in as it was.
+    const third = b.jar.get('ik_console') ?? '';
+    const wrong = await signIn(b, 'again-ida@acme.example', 'not the password');
+    expect(wrong.status).toBe(400);
+    const forged = await b.post('/console/sign-in', { email: 'again-ida@acme.example', password: PASSWORD });
+    expect(forged.status).toBe(403);
+    expect(await sessionRows(third)).toBe(1);
+    expect(await signedInAs(b)).toContain('Jo');
   });
 
   it('ends after 8 idle hours; each request slides it, up to 7 days after sign-in', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createMember } from '../src/members/members.service.ts';
 import { ROLE_RULES, ROLES, type Role } from '../src/members/roles.ts';
 import { inviteBody, type TestApp } from './helpers/app.ts';
-import { type ConsoleBrowser, consoleBrowser, csrfOf, textOf } from './helpers/console.ts';
+import { type ConsoleBrowser, consoleBrowser, csrfOf, type Fields, textOf } from './helpers/console.ts';
 import { type Receiver, withWebhookApp } from './helpers/webhooks.ts';
 
 let t: TestApp;
@@ -97,7 +97,7 @@ describe('webhooks in the Console', () => {
     expect(await hookCount()).toBe(0);
   });
 
-  it('creates a subscription, lists it, and shows its signing secret as the API does', async () => {
+  it('creates a subscription, lists it, and reveals its signing secret as the API has it', async () => {
     const b = await signedIn(hookManager());
     const id = await createHook(b, '/crm', ['invites.completed', 'invites.revoked'], 'CRM sync');
     const hook = (await t.request('GET', `/v2/webhooks/${id}`)).body;
@@ -107,7 +107,13 @@ describe('webhooks in the Console', () => {
 
     const page = await b.get(`/console/webhooks/${id}`);
     expect(textOf(page.html)).toContain('The webhook subscription is created.');
-    expect(page.html).toContain(`<code class="secret">${hook.secret}</code>`);
+    expect(page.html).not.toContain(hook.secret);
+    expect(textOf(page.html)).toContain(`It ends in …${hook.secret.slice(-4)}.`);
+    const revealed = await b.post(`/console/webhooks/${id}/secret`, { _csrf: csrfOf(page.html) });
+    expect(revealed.status).toBe(200);
+    expect(revealed.html).toMatch(
+      new RegExp(`<textarea[^>]*id="hook-secret"[^>]*>${hook.secret}</textarea>`),
+    );
     expect(textOf(page.html)).toContain('No deliveries yet.');
 
     const list = await b.get('/console/webhooks');
@@ -250,6 +256,76 @@ describe('webhooks in the Console', () => {
     expect((await t.request('GET', `/v2/webhooks/${hookId}`, { auth: other })).status).toBe(200);
     await t.drain();
     expect(receiver.hits('/theirs')).toHaveLength(1);
+  });
+
+  it('hides the signing secret until Reveal, whose answer alone shows it, uncached', async () => {
+    const b = await signedIn(hookManager());
+    const id = await createHook(b, '/reveal', ['invites.completed'], 'Reveal me');
+    const { secret } = (await t.request('GET', `/v2/webhooks/${id}`)).body;
+    const pages = [
+      await b.get(`/console/webhooks/${id}`),
+      await b.get(`/console/webhooks/${id}`),
+      await b.get('/console/webhooks'),
+      await b.get(`/console/webhooks/${id}/delete`),
+    ];
+    for (const page of pages) {
+      expect(page.status).toBe(200);
+      expect(page.html).not.toContain(secret);
+    }
+    const page = pages[1]?.html ?? '';
+    expect(page).toMatch(
+      new RegExp(
+        `<form method="post" action="/console/webhooks/${id}/secret"[^>]*>[\\s\\S]*?Reveal signing secret`,
+      ),
+    );
+
+    const revealed = await b.post(`/console/webhooks/${id}/secret`, { _csrf: csrfOf(page) });
+    expect(revealed.status).toBe(200);
+    expect(revealed.headers['cache-control']).toBe('no-store');
+    expect(String(revealed.headers['content-type'])).toMatch(/^text\/html/);
+    expect(revealed.html).toContain(secret);
+    expect(revealed.html.split(secret)).toHaveLength(2);
+    expect(textOf(revealed.html)).toContain('Signing secret of “Reveal me”');
+    // Revealed once: the page itself still hides it.
+    expect((await b.get(`/console/webhooks/${id}`)).html).not.toContain(secret);
+  });
+
+  it('shows nothing of a short secret of the client’s own choosing', async () => {
+    const made = await t.request('POST', '/v2/webhooks', {
+      body: { name: 'Short', url: receiver.url('/short'), events: ['*'], secret: 'pa55w0rd' },
+    });
+    expect(made.status).toBe(200);
+    const b = await signedIn(hookManager());
+    const page = await b.get(`/console/webhooks/${made.body.id}`);
+    expect(page.html).not.toContain('w0rd');
+    expect(textOf(page.html)).toContain('It is hidden.');
+    const revealed = await b.post(`/console/webhooks/${made.body.id}/secret`, { _csrf: csrfOf(page.html) });
+    expect(revealed.html).toMatch(/<textarea[^>]*>pa55w0rd<\/textarea>/);
+  });
+
+  it('refuses a reveal without its CSRF token, or from a role without webhooks, as the page does', async () => {
+    const b = await signedIn(hookManager());
+    const id = await createHook(b, '/reveal-refused', ['invites.completed']);
+    const { secret } = (await t.request('GET', `/v2/webhooks/${id}`)).body;
+    for (const fields of [{}, { _csrf: 'not-the-token' }] as Fields[]) {
+      const refused = await b.post(`/console/webhooks/${id}/secret`, fields);
+      expect(refused.status).toBe(403);
+      expect(refused.html).not.toContain(secret);
+    }
+    for (const role of ROLES.filter((r) => !ROLE_RULES[r].canManageWebhooks)) {
+      const other = await signedIn(role);
+      const page = await other.get(`/console/webhooks/${id}`);
+      const token = csrfOf((await other.get('/console/invites')).html);
+      const reveal = await other.post(`/console/webhooks/${id}/secret`, { _csrf: token });
+      expect(reveal.status, role).toBe(page.status);
+      expect(reveal.status, role).toBe(403);
+      expect(textOf(reveal.html)).toBe(textOf(page.html));
+      expect(reveal.html).not.toContain(secret);
+    }
+    const signedOut = consoleBrowser(t, { ip: '198.51.100.250' });
+    const out = await signedOut.post(`/console/webhooks/${id}/secret`, {});
+    expect(out.status).toBe(303);
+    expect(out.html).not.toContain(secret);
   });
 
   it('shows hostile text as text', async () => {

@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts';
 import { AppError, statusOf } from '../errors.ts';
 import { isEmailAddress } from '../http/email-address.ts';
 import { authFailureGuard } from '../http/rate-limit.ts';
-import { endSession, SESSION_MAX_MS, startSession } from '../members/sessions.service.ts';
+import { endSession, endSessionOfToken, SESSION_MAX_MS, startSession } from '../members/sessions.service.ts';
 import {
   createFirstAdmin,
   type OpenLink,
@@ -55,7 +55,7 @@ async function beginSession(
   member: { client_id: string; id: string },
 ) {
   // Whoever this browser was signed in as before is signed out: one browser, one session.
-  if (req.member) await endSession(deps, req.member.sessionId);
+  await endSessionOfToken(deps, req.cookies[SESSION_COOKIE]);
   const { token } = await startSession(deps, member);
   reply.setCookie(SESSION_COOKIE, token, cookieOptions(deps.config, SESSION_MAX_MS / 1000));
 }
@@ -65,9 +65,10 @@ export function authRoutes(app: FastifyInstance, deps: Deps, track: (work: Promi
   // The per-address limit of API logins, shared with them: an address guessing here guesses there too.
   const guard = authFailureGuard(deps);
 
+  // A browser already signed in may sign in again (as someone else, or from a sign-in page
+  // opened before): the new session replaces the old one.
   app.post('/sign-in', async (req: Req, reply) => {
-    if (req.member) return seeOther(reply, '/console');
-    await requireCsrf(deps, req);
+    await requireCsrf(deps, req, { signedOutForm: true });
     const email = field(req.body, 'email').trim();
     const password = field(req.body, 'password');
     const next = safeNext(field(req.body, 'next'));

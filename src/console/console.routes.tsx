@@ -1,12 +1,15 @@
-import cookie from '@fastify/cookie';
+import cookie, { fastifyCookie } from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { AppError, type ErrorKind, statusOf } from '../errors.ts';
 import { BUSY_RETRY_AFTER, databaseFault } from '../http/error-handler.ts';
+import { resumeSession } from '../members/sessions.service.ts';
 import { assetRoutes } from './assets.ts';
 import { authRoutes, showSignIn } from './auth.routes.tsx';
 import { registerBulkRoutes } from './bulk.routes.tsx';
+import { SESSION_COOKIE } from './cookies.ts';
+import { csrfToken } from './csrf.ts';
 import { registerDashboardRoutes } from './dashboard.routes.tsx';
 import { registerInvitesRoutes, showInvites } from './invites.routes.tsx';
 import { registerKeysRoutes } from './keys.routes.tsx';
@@ -107,6 +110,46 @@ export async function consoleRoutes(app: FastifyInstance, deps: Deps): Promise<v
   registerKeysRoutes(app, deps);
   registerWebhooksRoutes(app, deps);
   if (deps.config.SANDBOX) registerOutboxRoutes(app, deps);
+}
+
+type FrameworkErrorHandler = (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => unknown;
+
+const isConsoleUrl = (url: string) => /^\/console(?:[/?#]|$)/.test(url);
+
+/**
+ * The errors Fastify's router raises before any route runs (`frameworkErrors`): under /console,
+ * the Console's pages; elsewhere `fallback`. A URL the router cannot read (bad percent-encoding,
+ * an over-long segment) names nothing, as an unknown id does: the same not-found page.
+ */
+export function consoleFrameworkErrors(deps: Deps, fallback: FrameworkErrorHandler): FrameworkErrorHandler {
+  return async (error, req, reply) => {
+    if (!isConsoleUrl(req.url)) return fallback(error, req, reply);
+    // No hook of the Console ran: its headers, cookies and member are set up here.
+    reply.headers({ ...PAGE_HEADERS, 'x-request-id': req.id, 'x-content-type-options': 'nosniff' });
+    const shell = await routerErrorFrame(deps, req, reply);
+    const unreadable = error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+    const err = unreadable ? AppError.notFound() : AppError.badRequest('This request could not be read.');
+    const title = TITLES[err.kind] ?? 'Something went wrong';
+    const message = typeof err.body.detail === 'string' ? err.body.detail : title;
+    return sendPage(reply, <MessagePage shell={shell} title={title} message={message} />, err.statusCode);
+  };
+}
+
+/**
+ * The frame of a page for a request no Console hook saw: the member its session cookie signs in
+ * (no flash, no new cookie), or signed out when that cannot be read.
+ */
+async function routerErrorFrame(deps: Deps, req: FastifyRequest, reply: FastifyReply): Promise<Shell> {
+  const signedOut: Shell = { member: null, csrf: '', flash: null, sandbox: deps.config.SANDBOX, path: '' };
+  try {
+    const token = fastifyCookie.parse(req.headers.cookie ?? '')[SESSION_COOKIE];
+    req.member = await resumeSession(deps, token);
+    if (!req.member) return signedOut;
+    return { ...signedOut, member: req.member, csrf: await csrfToken(deps, req, reply) };
+  } catch {
+    req.member = null;
+    return signedOut;
+  }
 }
 
 /** The page's frame, or a signed-out one when even that fails (the database is out of reach). */

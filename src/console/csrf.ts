@@ -25,13 +25,19 @@ function csrfKey(deps: Pick<Deps, 'db'>): Promise<string> {
  */
 function binding(deps: Pick<Deps, 'config'>, req: FastifyRequest, reply: FastifyReply | null): string | null {
   if (req.member) return `session\n${req.member.sessionId}`;
-  const existing = req.cookies[BROWSER_COOKIE];
-  if (existing && BROWSER_ID.test(existing)) return `browser\n${existing}`;
+  const existing = browserBinding(req);
+  if (existing) return existing;
   if (!reply) return null;
   const id = randomBytes(32).toString('base64url');
   reply.setCookie(BROWSER_COOKIE, id, cookieOptions(deps.config));
   req.cookies[BROWSER_COOKIE] = id;
   return `browser\n${id}`;
+}
+
+/** The browser's own random id, which its signed-out pages' tokens are bound to; null before it has one. */
+function browserBinding(req: FastifyRequest): string | null {
+  const existing = req.cookies[BROWSER_COOKIE];
+  return existing && BROWSER_ID.test(existing) ? `browser\n${existing}` : null;
 }
 
 /** The token for this request's forms. */
@@ -46,17 +52,23 @@ export async function csrfToken(
     .digest('base64url');
 }
 
-/** True when `given` is the token this browser's forms were given, in its present state. */
+/**
+ * True when `given` is the token this browser's forms were given, in its present state, or with
+ * `signedOutForm` the token of its signed-out pages.
+ */
 export async function csrfValid(
   deps: Pick<Deps, 'db' | 'config'>,
   req: FastifyRequest,
   given: string,
+  opts: { signedOutForm?: boolean } = {},
 ): Promise<boolean> {
-  const bound = binding(deps, req, null);
-  if (bound === null || given === '') return false;
-  const expected = createHmac('sha256', await csrfKey(deps))
-    .update(bound)
-    .digest();
+  const bindings = [binding(deps, req, null), opts.signedOutForm ? browserBinding(req) : null];
+  if (given === '') return false;
+  const key = await csrfKey(deps);
   const actual = Buffer.from(given, 'base64url');
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return bindings.some((bound) => {
+    if (bound === null) return false;
+    const expected = createHmac('sha256', key).update(bound).digest();
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  });
 }

@@ -14,9 +14,17 @@ export function field(body: unknown, name: string): string {
   return typeof first === 'string' ? first.replaceAll('\u0000', '') : '';
 }
 
-/** Refuses (403) a form that does not carry the token its page was given; nothing has changed yet. */
-export async function requireCsrf(deps: Deps, req: FastifyRequest): Promise<void> {
-  if (!(await csrfValid(deps, req, field(req.body, CSRF_FIELD)))) {
+/**
+ * Refuses (403) a form that does not carry the token its page was given; nothing has changed yet.
+ * `signedOutForm`: the form is also shown signed out (sign-in), so the token of this browser's
+ * signed-out pages is good too.
+ */
+export async function requireCsrf(
+  deps: Deps,
+  req: FastifyRequest,
+  opts: { signedOutForm?: boolean } = {},
+): Promise<void> {
+  if (!(await csrfValid(deps, req, field(req.body, CSRF_FIELD), opts))) {
     throw AppError.detail('forbidden', 'This form has expired. Go back, reload the page and try again.');
   }
 }

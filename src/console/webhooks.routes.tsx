@@ -21,6 +21,7 @@ import { WebhooksPage } from './pages/webhooks.tsx';
 import { WebhookDeletePage } from './pages/webhooks-delete.tsx';
 import { WebhookPage } from './pages/webhooks-detail.tsx';
 import { WebhookFormPage, type WebhookFormValues } from './pages/webhooks-form.tsx';
+import { WebhookSecretPage } from './pages/webhooks-secret.tsx';
 import { seeOther, sendPage } from './render.ts';
 import { memberOf, requireMember } from './session.hook.ts';
 import { shellOf } from './shell.ts';
@@ -135,6 +136,15 @@ export function registerWebhooksRoutes(app: FastifyInstance, deps: Deps): void {
         pages={{ next: consolePage(id, log.next), previous: consolePage(id, log.previous) }}
       />,
     );
+  });
+
+  // The secret is in this answer alone: the subscription's page shows only its last characters.
+  app.post<IdParams>('/webhooks/:id/secret', guard, async (req, reply) => {
+    await requireCsrf(deps, req);
+    const hook = await getWebhook(deps, memberOf(req).clientId, idFrom(req.params.id));
+    const shell = await shellOf(deps, req, reply);
+    reply.header('cache-control', 'no-store');
+    return sendPage(reply, <WebhookSecretPage shell={shell} hook={hook} />);
   });
 
   app.post<IdParams>('/webhooks/:id/test', guard, async (req, reply) => {

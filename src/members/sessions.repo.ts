@@ -34,13 +34,8 @@ export async function touchSession(db: Db, id: string, at: string): Promise<void
   await db.updateTable('console_sessions').set({ last_seen_at: at }).where('id', '=', id).execute();
 }
 
-export async function revokeSession(db: Db, id: string, at: string): Promise<void> {
-  await db
-    .updateTable('console_sessions')
-    .set({ revoked_at: at })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .execute();
+export async function deleteSession(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('console_sessions').where('id', '=', id).execute();
 }
 
 /** Ends every live session of a member; how many there were. */

@@ -79,8 +79,17 @@ export async function resumeSession(
   };
 }
 
-export async function endSession(deps: Pick<Deps, 'db' | 'clock'>, sessionId: string): Promise<void> {
-  await repo.revokeSession(deps.db, sessionId, deps.clock.real().toISOString());
+/** Signs a session out: its row goes, so nothing of it is left to resume. */
+export async function endSession(deps: Pick<Deps, 'db'>, sessionId: string): Promise<void> {
+  await repo.deleteSession(deps.db, sessionId);
+}
+
+/**
+ * Signs out the session a cookie's token names, live or not: a browser signing in again keeps
+ * no earlier session behind it, whoever's it was.
+ */
+export async function endSessionOfToken(deps: Pick<Deps, 'db'>, token: string | undefined): Promise<void> {
+  if (token && TOKEN.test(token)) await endSession(deps, tokenHash(token));
 }
 
 /** Ends every session of a member (disabled, or a new password); how many were live. */

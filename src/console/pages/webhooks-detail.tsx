@@ -29,6 +29,14 @@ const OUTCOMES: Record<string, string> = {
   cancelled: 'Not sent',
 };
 
+/** Below this length even the last characters would give away too much of a secret. */
+const HINT_MIN_LENGTH = 16;
+
+/** What the page says of the secret without showing it: its last 4 characters, if it is long enough. */
+function secretHint(secret: string): string {
+  return secret.length >= HINT_MIN_LENGTH ? `It ends in …${secret.slice(-4)}.` : 'It is hidden.';
+}
+
 /** The start of the receiver's answer: enough to recognise it, never a whole page. */
 const EXCERPT = 300;
 const excerpt = (text: string) => (text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text);
@@ -107,7 +115,7 @@ function DeliveryRow({
   );
 }
 
-/** One subscription: its settings, its signing secret, a test event, and the delivery log. */
+/** One subscription: its settings, its signing secret (hidden until asked for), a test event, and the delivery log. */
 export function WebhookPage({ shell, hook, deliveries, attempts, pages }: WebhookProps) {
   return (
     <Page shell={shell} title={`Webhook ${hook.name}`}>
@@ -138,11 +146,18 @@ export function WebhookPage({ shell, hook, deliveries, attempts, pages }: Webhoo
           <code>{hook.id}</code>
         </dd>
       </dl>
-      <details class="hook-secret">
-        <summary>Signing secret</summary>
-        <p>Receivers check each body's X-Argyle-Signature (hex HMAC-SHA512) with it.</p>
-        <code class="secret">{hook.secret}</code>
-      </details>
+      <section class="hook-secret" aria-labelledby="secret-heading">
+        <h2 id="secret-heading">Signing secret</h2>
+        <p class="hook-secret-text">
+          Receivers check each body's X-Argyle-Signature (hex HMAC-SHA512) with it.{' '}
+          <span class="secret-hint">{secretHint(hook.secret)}</span>
+        </p>
+        <Form action={`/console/webhooks/${hook.id}/secret`} csrf={shell.csrf}>
+          <button type="submit" class="btn secondary">
+            Reveal signing secret
+          </button>
+        </Form>
+      </section>
       <div class="hook-actions">
         <Form action={`/console/webhooks/${hook.id}/test`} csrf={shell.csrf}>
           <button type="submit" class="btn">
