@@ -10,7 +10,6 @@ import {
   ConfigSchema,
   isSecretSetting,
   loadConfig,
-  secretsOf,
   sqlitePath,
 } from './config.ts';
 import { setPasswordUrl } from './console/urls.ts';
@@ -23,6 +22,7 @@ import { chooseClient, createMember, disableMember, listMembers } from './member
 import { ROLES } from './members/roles.ts';
 import { firstAdminSetup } from './members/set-password.service.ts';
 import { startWorkerMetrics } from './metrics/worker-server.ts';
+import { clearedText, crashHandler } from './ops/crash.ts';
 import { checkProduction } from './ops/production-check.ts';
 import type { JobCatalog } from './queue/jobs.ts';
 import { Worker } from './queue/runner.ts';
@@ -39,6 +39,7 @@ const EXIT = {
   unreachable: 4,
   unauthenticated: 5,
   missing: 6,
+  unopenable: 7,
 } as const;
 
 class StartupFailure extends Error {
@@ -137,6 +138,12 @@ async function workerMetrics(deps: Deps, port: number) {
   }
 }
 
+/** From here on, an error that reaches no handler ends the process as one log line, exit 1. */
+function exitOnCrash(deps: Deps): void {
+  const handler = crashHandler(deps.log, (err) => failureOf(err).line, process.exit, EXIT.failure);
+  process.on('uncaughtException', handler);
+}
+
 /** SIGTERM/SIGINT: stop taking work, let in-flight sends finish (bounded), then exit. */
 function onShutdown(deps: Deps, steps: (() => Promise<void>)[]): void {
   const log = lifecycleLog(deps);
@@ -144,17 +151,32 @@ function onShutdown(deps: Deps, steps: (() => Promise<void>)[]): void {
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    log.info(
-      { signal, grace_seconds: deps.config.SHUTDOWN_GRACE_SECONDS },
-      `${signal}: stopping; work under way gets up to ${deps.config.SHUTDOWN_GRACE_SECONDS} s`,
+    logUnlessUnwritable(() =>
+      log.info(
+        { signal, grace_seconds: deps.config.SHUTDOWN_GRACE_SECONDS },
+        `${signal}: stopping; work under way gets up to ${deps.config.SHUTDOWN_GRACE_SECONDS} s`,
+      ),
     );
-    for (const step of steps) await step().catch((err) => deps.log.error({ err }, 'shutdown step failed'));
-    await closeDeps(deps);
+    const failed = (err: unknown) =>
+      logUnlessUnwritable(() => deps.log.error({ err }, 'shutdown step failed'));
+    for (const step of steps) await step().catch(failed);
+    await closeDeps(deps).catch(failed);
     process.exit(0);
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  process.once('exit', (code) => log.info({ code }, `invitekit exited with code ${code}`));
+  process.once('exit', (code) =>
+    logUnlessUnwritable(() => log.info({ code }, `invitekit exited with code ${code}`)),
+  );
+}
+
+/** A log line on the way out: a log that cannot be written (its disk full) must not stop the exit. */
+function logUnlessUnwritable(write: () => void): void {
+  try {
+    write();
+  } catch {
+    // The line is lost; what it would have said is not worth a stack trace instead.
+  }
 }
 
 /** Why the server could not listen, as one line naming the setting to change. */
@@ -182,6 +204,7 @@ function listenFailure(err: unknown, config: Config): unknown {
 async function serve(opts: Record<string, string | boolean | undefined>): Promise<void> {
   const config = configFrom(opts);
   const deps = await createDeps(config);
+  exitOnCrash(deps);
   checkProduction(deps);
   // Loaded here, not at the top: the HTTP stack costs a second that `keys` commands need not pay.
   const { buildApp } = await import('./app.ts');
@@ -270,6 +293,7 @@ function consoleSetupLink(
 
 async function work(opts: Record<string, string | undefined>): Promise<void> {
   const deps = await createDeps(configFrom(opts));
+  exitOnCrash(deps);
   checkProduction(deps);
   const port = deps.config.METRICS_PORT;
   const metrics = port === undefined ? null : await workerMetrics(deps, port);
@@ -489,10 +513,7 @@ function failureOf(err: unknown): { line: string; code: number } {
   if (err instanceof ConfigError) return { line: err.message, code: EXIT.config };
   if (err instanceof StartupFailure) return { line: err.message, code: err.exitCode };
   if (err instanceof DatabaseStartError) return { line: err.message, code: EXIT[err.problem] };
-  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  let line = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, '$1***@');
-  for (const secret of loaded ? secretsOf(loaded) : []) line = line.replaceAll(secret, '[redacted]');
-  return { line, code: EXIT.failure };
+  return { line: clearedText(err, loaded), code: EXIT.failure };
 }
 
 program.parseAsync().catch((err: unknown) => {

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Kysely, Migrator, PostgresAdapter, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { sqlitePath, withoutCredentials } from '../config.ts';
@@ -57,8 +57,28 @@ function openPostgres(databaseUrl: string, poolSize: number): Db {
 export function openDb(databaseUrl: string, poolSize = 10): Db {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl, poolSize);
   const file = sqlitePath(databaseUrl);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  return new Kysely<Database>({ dialect: sqliteDialect(file) });
+  if (file === ':memory:') return new Kysely<Database>({ dialect: sqliteDialect(file) });
+  const dir = dirname(resolve(file));
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    // EEXIST or ENOTDIR: a file stands where a directory of the path should be.
+    const code = codeOf(err);
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'is not a directory' : `cannot be created: ${code}`;
+    throw startError(databaseUrl, 'unopenable', `${dir} ${why}`);
+  }
+  try {
+    return new Kysely<Database>({ dialect: sqliteDialect(file) });
+  } catch (err) {
+    // A directory this user may not write, a file that is not SQLite's, a read-only file system.
+    if (codeOf(err) === 'unknown') throw err;
+    throw startError(databaseUrl, 'unopenable', codeOf(err));
+  }
+}
+
+function codeOf(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown';
 }
 
 export async function migrate(db: Db): Promise<string[]> {
@@ -69,7 +89,7 @@ export async function migrate(db: Db): Promise<string[]> {
 }
 
 /** Why a process could not start on its database; each has its own exit code in main.ts. */
-export type DatabaseProblem = 'unreachable' | 'unauthenticated' | 'missing';
+export type DatabaseProblem = 'unreachable' | 'unauthenticated' | 'missing' | 'unopenable';
 
 export class DatabaseStartError extends Error {
   constructor(
@@ -115,12 +135,18 @@ const ADVICE: Record<DatabaseProblem, string> = {
   unreachable: 'start the database or correct the host and port in DATABASE_URL (--database-url)',
   unauthenticated: 'the server refused the user or password: correct them in DATABASE_URL (--database-url)',
   missing: 'create it (createdb) or correct the database name in DATABASE_URL (--database-url)',
+  unopenable:
+    'point DATABASE_URL (--database-url) at a SQLite file in a directory this user can write, or make that directory writable',
 };
 
 function startError(databaseUrl: string, problem: DatabaseProblem, cause: string): DatabaseStartError {
   const { where } = databaseWhere(databaseUrl);
   const what =
-    problem === 'missing' ? `the database ${where} does not exist` : `cannot use the database at ${where}`;
+    problem === 'missing'
+      ? `the database ${where} does not exist`
+      : problem === 'unopenable'
+        ? `cannot open the SQLite database ${resolve(where)}`
+        : `cannot use the database at ${where}`;
   return new DatabaseStartError(problem, `${what} (${cause}): ${ADVICE[problem]}`);
 }
 

@@ -94,6 +94,8 @@ export class Worker {
     // Renewed well before it runs out, so a late renewal still lands in time.
     this.heartbeat = setInterval(this.renew, Math.max(1000, Math.floor(this.leaseMs / 3)));
     this.heartbeat.unref();
+    // A first pass at start: a worker restarted more often than every PRUNE_EVERY_MS still prunes.
+    this.prune();
     this.pruning = setInterval(this.prune, PRUNE_EVERY_MS);
     this.pruning.unref();
     this.wake();

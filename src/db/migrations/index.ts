@@ -16,6 +16,7 @@ import * as m0015 from './0015_invite_documents.ts';
 import * as m0016 from './0016_members.ts';
 import * as m0017 from './0017_invite_sender.ts';
 import * as m0018 from './0018_console_invites.ts';
+import * as m0019 from './0019_retention_indexes.ts';
 
 /** Every migration, in order. New ones are appended, never edited once released. */
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0016_members': m0016,
   '0017_invite_sender': m0017,
   '0018_console_invites': m0018,
+  '0019_retention_indexes': m0019,
 };
 
 export const migrationProvider: MigrationProvider = {
