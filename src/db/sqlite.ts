@@ -1,6 +1,3 @@
-import { statfsSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
 import {
   type CompiledQuery,
@@ -14,20 +11,11 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import { evictOldest } from '../lib/bounded.ts';
-import { DatabaseBusyError, StorageFullError } from './sqlite-errors.ts';
-
-/**
- * How long a statement waits for the write lock another process holds before its request
- * gives up. better-sqlite3 is synchronous, so SQLite's own busy_timeout would wait on the
- * event loop and stall every request; the wait is made here, asynchronously, instead.
- */
-const LOCK_WAIT_MS = 5000;
+import { GROUP_MAX_MEMBERS, GROUP_MAX_MS, Group, GroupRolledBackError, ROW_WRITE } from './sqlite-group.ts';
+import { LOCK_WAIT_MS, WriterTurns, whenUnlocked } from './sqlite-locks.ts';
 
 /** How long one attempt may wait for the lock on the event loop (see configure). */
 const SYNC_LOCK_WAIT_MS = 20;
-
-/** Pauses between attempts at a lock: short at first, as a held lock is usually a short write. */
-const BACKOFF_MS = [1, 2, 5, 10, 20, 50];
 
 /**
  * Kysely prepares every statement anew on each call, and preparing costs more than running
@@ -52,87 +40,10 @@ class Statements {
   }
 }
 
-function codeOf(err: unknown): string {
-  const code = err instanceof Error ? (err as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : '';
-}
-
-/** True when the file system holding `file` has (almost) no room or no inodes left. */
-function diskFull(file: string): boolean {
-  try {
-    const fs = statfsSync(dirname(file));
-    return fs.bavail * fs.bsize < 1024 * 1024 || fs.ffree === 0;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Runs `attempt` until it gets past the lock or `deadline` passes. A failed attempt changed
- * nothing: a statement outside a transaction, BEGIN IMMEDIATE and COMMIT can each be retried,
- * and the statements between them run under a lock already held.
- */
-async function whenUnlocked<T>(attempt: () => T, deadline: number, file: string): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return attempt();
-    } catch (err) {
-      const code = codeOf(err);
-      // SQLite reports a disk that ran out of space as SQLITE_FULL, and as an I/O error when
-      // the write that failed was not one it checks for ENOSPC.
-      if (code === 'SQLITE_FULL' || (code.startsWith('SQLITE_IOERR') && diskFull(file))) {
-        throw new StorageFullError(err as Error);
-      }
-      if (!code.startsWith('SQLITE_BUSY')) throw err;
-      const left = deadline - performance.now();
-      if (left <= 0) throw new DatabaseBusyError(LOCK_WAIT_MS, err);
-      await sleep(Math.min(BACKOFF_MS[i] ?? 50, left));
-    }
-  }
-}
-
 function run<R>(stmt: SQLite.Statement, parameters: readonly unknown[]): QueryResult<R> {
   if (stmt.reader) return { rows: stmt.all(parameters) as R[] };
   const { changes, lastInsertRowid } = stmt.run(parameters);
   return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
-}
-
-/**
- * This process's turn at the writing connection, first come first served. A wait ends at its
- * deadline: a request queued behind one that waits for another process's lock gives up with
- * it, instead of waiting its own full bound afterwards.
- */
-class WriterTurns {
-  private taken = false;
-  private readonly queue: (() => void)[] = [];
-
-  async take(deadline: number): Promise<void> {
-    if (!this.taken) {
-      this.taken = true;
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      const next = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(
-        () => {
-          const at = this.queue.indexOf(next);
-          if (at >= 0) this.queue.splice(at, 1);
-          reject(new DatabaseBusyError(LOCK_WAIT_MS));
-        },
-        Math.max(0, deadline - performance.now()),
-      );
-      this.queue.push(next);
-    });
-  }
-
-  give(): void {
-    const next = this.queue.shift();
-    if (next) next();
-    else this.taken = false;
-  }
 }
 
 /**
@@ -143,6 +54,9 @@ class WriterTurns {
  */
 class Connections {
   readonly turns = new WriterTurns();
+
+  /** The transaction open on the writer that finished callers' writes wait in, if any. */
+  group: Group | null = null;
 
   constructor(
     readonly file: string,
@@ -156,11 +70,91 @@ class Connections {
     return stmt.reader && stmt.readonly && !/^\s*pragma\b/i.test(sql);
   }
 
-  attempt<R>(on: Statements, sql: string, parameters: readonly unknown[], deadline: number) {
-    return whenUnlocked(() => run<R>(on.get(sql), parameters), deadline, this.file);
+  async attempt<R>(on: Statements, sql: string, parameters: readonly unknown[], deadline: number) {
+    try {
+      return await whenUnlocked(() => run<R>(on.get(sql), parameters), deadline, this.file);
+    } catch (err) {
+      // A write SQLite answered by rolling the whole transaction back (a full disk): the
+      // group's other members fail with the same error.
+      if (on === this.writer && this.group && !this.writer.db.inTransaction) this.abandonGroup(err);
+      throw err;
+    }
   }
 
-  close(): void {
+  /** The group's transaction, opened unless it already is. */
+  async openGroup(deadline: number): Promise<Group> {
+    if (!this.group) {
+      await this.attempt(this.writer, 'begin immediate', [], deadline);
+      this.group = new Group();
+    }
+    return this.group;
+  }
+
+  /**
+   * Whether the member ending now may leave its commit to the group: it is still small and
+   * young (the first member's answer waits for the last member's work).
+   */
+  mayWait(group: Group): boolean {
+    return group.members < GROUP_MAX_MEMBERS && performance.now() - group.openedAt < GROUP_MAX_MS;
+  }
+
+  /**
+   * The group commits once the event loop has taken its next turn: by then every request whose
+   * bytes arrived in this turn has run its writes into the group. (Node runs each request's
+   * promise chain to its end before the next socket's callback, so callers never wait for the
+   * writer at the same moment; waiting for a queue would find none.)
+   */
+  scheduleCommit(group: Group): void {
+    if (group.scheduled) return;
+    group.scheduled = true;
+    setImmediate(() => void this.commitWhenFree(group));
+  }
+
+  private async commitWhenFree(group: Group): Promise<void> {
+    try {
+      await this.turns.take(performance.now() + LOCK_WAIT_MS);
+    } catch {
+      // The writer stayed busy all along: its holder will end the group, or this tries again.
+      group.scheduled = false;
+      if (this.group === group) this.scheduleCommit(group);
+      return;
+    }
+    try {
+      if (this.group === group) await this.commitGroup();
+    } catch {
+      // Each member waiting for it was told.
+    } finally {
+      this.turns.give();
+    }
+  }
+
+  /** Commits the group: every member's writes become durable and each waiting member gets its answer. */
+  async commitGroup(): Promise<void> {
+    const group = this.group;
+    if (!group) return;
+    try {
+      await this.attempt(this.writer, 'commit', [], performance.now() + LOCK_WAIT_MS);
+    } catch (err) {
+      this.abandonGroup(err);
+      throw err;
+    }
+    this.group = null;
+    for (const member of group.waiting) member.resolve();
+  }
+
+  /** The group's transaction is lost (rolled back): each member waiting for it is told so. */
+  abandonGroup(err: unknown): void {
+    const group = this.group;
+    this.group = null;
+    try {
+      if (this.writer.db.inTransaction) this.writer.get('rollback').run();
+    } finally {
+      for (const member of group?.waiting ?? []) member.reject(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.group && this.writer.db.open) await this.commitGroup();
     if (this.reader.db.open) this.reader.db.close();
     if (this.writer.db.open) this.writer.db.close();
   }
@@ -169,6 +163,8 @@ class Connections {
 /** What Kysely calls a connection: one caller's use of the pair, holding the writer once it needs it. */
 class Connection implements DatabaseConnection {
   private writing = false;
+  /** In a group: as a transaction (a savepoint) or as single writes outside one. */
+  private member: 'transaction' | 'writes' | null = null;
 
   constructor(private readonly c: Connections) {}
 
@@ -179,6 +175,16 @@ class Connection implements DatabaseConnection {
       const stmt = await whenUnlocked(() => this.c.writer.get(sql), deadline, this.c.file);
       if (this.c.readsOnly(stmt, sql)) return this.c.attempt<R>(this.c.reader, sql, parameters, deadline);
       await this.takeWriter(deadline);
+      if (ROW_WRITE.test(sql)) {
+        // A row write outside a transaction shares a group too: a statement fails or
+        // succeeds whole on its own.
+        const group = await this.c.openGroup(deadline);
+        group.members++;
+        this.member = 'writes';
+      } else {
+        // Anything else (a pragma, DDL) may need to run outside a transaction.
+        await this.c.commitGroup();
+      }
     }
     return this.c.attempt<R>(this.c.writer, sql, parameters, deadline);
   }
@@ -191,42 +197,84 @@ class Connection implements DatabaseConnection {
   async begin(): Promise<void> {
     const deadline = performance.now() + LOCK_WAIT_MS;
     if (!this.writing) await this.takeWriter(deadline);
-    await this.c.attempt(this.c.writer, 'begin immediate', [], deadline);
+    const group = await this.c.openGroup(deadline);
+    this.c.writer.get('savepoint member').run();
+    group.members++;
+    this.member = 'transaction';
   }
 
   async commit(): Promise<void> {
-    await this.c.attempt(this.c.writer, 'commit', [], performance.now() + LOCK_WAIT_MS);
+    this.c.writer.get('release member').run();
+    this.member = null;
+    await this.finish(true);
   }
 
   /**
-   * SQLite rolls the transaction back itself when a statement fails with some errors (a full
-   * disk, an I/O error); a ROLLBACK then fails with "no transaction is active" and would hide
-   * the error that mattered, so it is not sent.
+   * Undoes this caller's savepoint only. SQLite rolls the whole transaction back itself when a
+   * statement fails with some errors (a full disk, an I/O error); the group is then lost, and
+   * a ROLLBACK would fail with "no transaction is active" and hide the error that mattered.
    */
-  rollback(): void {
+  async rollback(): Promise<void> {
+    if (this.member !== 'transaction') return;
+    this.member = null;
     const db = this.c.writer.db;
-    if (!db.inTransaction) return;
+    if (db.inTransaction) {
+      try {
+        this.c.writer.get('rollback to member').run();
+        this.c.writer.get('release member').run();
+      } catch (err) {
+        if (db.inTransaction) throw err;
+      }
+    }
+    // This caller's own answer is its error; the group's fate is told to its other members.
+    await this.finish(false).catch(() => {});
+  }
+
+  async release(): Promise<void> {
+    if (!this.writing) return;
     try {
-      this.c.writer.get('rollback').run();
-    } catch (err) {
-      if (db.inTransaction) throw err;
+      if (this.member === 'transaction') await this.rollback();
+      else if (this.member === 'writes') {
+        this.member = null;
+        await this.finish(true);
+      } else if (this.c.writer.db.inTransaction && !this.c.group) {
+        // A transaction left open would swallow the next caller's statements.
+        this.c.writer.get('rollback').run();
+      }
+    } finally {
+      if (this.writing) this.giveWriter();
     }
   }
 
-  release(): void {
-    if (!this.writing) return;
-    this.writing = false;
-    try {
-      // A transaction left open would swallow the next caller's statements.
-      if (this.c.writer.db.inTransaction) this.c.writer.get('rollback').run();
-    } finally {
-      this.c.turns.give();
+  /**
+   * A member's end, holding the writer: hand the writer on and wait for the group's COMMIT,
+   * or commit the group now when it is big or old enough. `wrote`: this member's writes are in it.
+   */
+  private async finish(wrote: boolean): Promise<void> {
+    const group = this.c.group;
+    if (!group) return;
+    if (!this.c.writer.db.inTransaction) {
+      const err = new GroupRolledBackError();
+      this.c.abandonGroup(err);
+      if (wrote) throw err;
+      return;
     }
+    if (!this.c.mayWait(group)) return this.c.commitGroup();
+    this.c.scheduleCommit(group);
+    if (!wrote) return this.giveWriter();
+    const committed = new Promise<void>((resolve, reject) => group.waiting.push({ resolve, reject }));
+    this.giveWriter();
+    return committed;
   }
 
   private async takeWriter(deadline: number): Promise<void> {
     await this.c.turns.take(deadline);
     this.writing = true;
+  }
+
+  private giveWriter(): void {
+    this.writing = false;
+    this.c.turns.give();
   }
 }
 
@@ -253,15 +301,15 @@ class LockAwareSqliteDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    own(connection).rollback();
+    await own(connection).rollback();
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    own(connection).release();
+    await own(connection).release();
   }
 
   async destroy(): Promise<void> {
-    this.c.close();
+    await this.c.close();
   }
 }
 
