@@ -1,29 +1,196 @@
-/**
- * Bounds on a group (see Group): the first member's answer waits for the last member's work.
- * A group normally ends sooner, at the event loop's next turn.
- */
-export const GROUP_MAX_MEMBERS = 32;
-export const GROUP_MAX_MS = 10;
-/** Statements that write rows and may run inside a group's transaction. */
-export const ROW_WRITE = /^\s*(insert|update|delete|replace|with)\b/i;
+import { DatabaseBusyError } from './sqlite-errors.ts';
+import { LOCK_WAIT_MS, type WriterTurns } from './sqlite-locks.ts';
 
 /**
- * Group commit on SQLite. Writes run in a transaction that several callers share: a caller's
- * transaction is a savepoint inside it, so a failing caller rolls back only its own work; a
- * caller that is done hands the writer on and waits for the shared COMMIT, which comes once the
- * event loop has taken its next turn (or at once when the group is big or old enough).
- * Committing is what a small write costs most: every page it touched goes to the WAL, and each
- * thousand WAL pages are copied back into the file and synced, inside the commit that crosses
- * them. Sends arriving together share that. No caller hears of its write before its COMMIT.
+ * Bounds on a group: the first member's answer waits for the last member's work. Beyond them,
+ * the members still waiting form the next group.
  */
-export class Group {
-  readonly openedAt = performance.now();
-  /** Members whose writes are in the transaction (finished or not). */
-  members = 0;
-  /** Whether a commit is on its way. */
-  scheduled = false;
-  /** Finished members waiting for the COMMIT. */
-  readonly waiting: { resolve: () => void; reject: (err: unknown) => void }[] = [];
+const GROUP_MAX_MEMBERS = 32;
+const GROUP_MAX_MS = 10;
+
+/** What a group needs of the writing connection. */
+export interface GroupWriter {
+  turns: WriterTurns;
+  /** BEGIN IMMEDIATE, waiting (asynchronously) for another process's lock until `deadline`. */
+  begin(deadline: number): Promise<void>;
+  commit(): Promise<void>;
+  /** Ends the transaction if SQLite has not already. */
+  rollback(): void;
+  inTransaction(): boolean;
+}
+
+/** A caller's place in a group, from its first write to the group's COMMIT. */
+export interface Member {
+  admit(): void;
+  refuse(err: unknown): void;
+  /** Set by the group while the member runs: called once it is done. */
+  left?: () => void;
+}
+
+interface Group {
+  readonly openedAt: number;
+  members: number;
+  /** Members done with their writes, waiting for the COMMIT. */
+  readonly waiting: { resolve: () => void; reject: (err: unknown) => void }[];
+}
+
+/**
+ * Group commit on SQLite. Committing is what a small write costs most: every page it touched
+ * goes to the WAL, and every thousand WAL pages are copied back into the file and synced,
+ * inside the commit that crosses them. So callers that want to write in the same turn of the
+ * event loop write in one transaction, one after the other, each in a savepoint of its own (a
+ * failing caller rolls back only its own work), and share its COMMIT; none hears of its write
+ * before that COMMIT.
+ *
+ * A group starts once the loop has taken its turn (setImmediate): by then every request whose
+ * bytes arrived in it has reached its first write. (Node runs each request's promise chain to
+ * its end before the next socket's callback, so callers never wait for the writer at the same
+ * moment on their own.) The lock is held only while members write, never while requests are
+ * parsed or answered, so other processes on the file get their turns as before.
+ */
+export class Groups {
+  private readonly pending: Member[] = [];
+  private scheduled = false;
+  private current: Group | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly writer: GroupWriter) {}
+
+  /** Waits for this caller's place in a group: it then holds the writer, inside the group's transaction. */
+  enter(deadline: number): Promise<Member> {
+    return new Promise<Member>((resolve, reject) => {
+      const member: Member = {
+        admit: () => {
+          clearTimeout(timer);
+          resolve(member);
+        },
+        refuse: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      const timer = setTimeout(
+        () => {
+          const at = this.pending.indexOf(member);
+          if (at >= 0) this.pending.splice(at, 1);
+          reject(new DatabaseBusyError(LOCK_WAIT_MS));
+        },
+        Math.max(0, deadline - performance.now()),
+      );
+      this.pending.push(member);
+      this.schedule();
+    });
+  }
+
+  /**
+   * The member is done. With `wrote`, resolves once its writes are committed (or rejects with
+   * why they were not); otherwise at once.
+   */
+  async leave(member: Member, wrote: boolean): Promise<void> {
+    const group = this.current;
+    const left = member.left;
+    member.left = undefined;
+    if (!group) {
+      left?.();
+      if (wrote) throw new GroupRolledBackError();
+      return;
+    }
+    if (!this.writer.inTransaction()) {
+      const err = new GroupRolledBackError();
+      this.abandon(err);
+      left?.();
+      if (wrote) throw err;
+      return;
+    }
+    if (!wrote) return left?.();
+    const committed = new Promise<void>((resolve, reject) => group.waiting.push({ resolve, reject }));
+    left?.();
+    return committed;
+  }
+
+  /** SQLite rolled the group's transaction back (a full disk): its members fail with `err`. */
+  abandon(err: unknown): void {
+    const group = this.current;
+    if (!group) return;
+    this.current = null;
+    try {
+      this.writer.rollback();
+    } finally {
+      for (const member of group.waiting) member.reject(err);
+    }
+  }
+
+  /** Whether a group is writing now. */
+  get open(): boolean {
+    return this.current !== null;
+  }
+
+  /** Resolves once no group is running and none is waiting to. */
+  async drain(): Promise<void> {
+    while (this.running || this.pending.length > 0) {
+      await (this.running ?? new Promise((r) => setImmediate(r)));
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.running = this.run().finally(() => {
+        this.running = null;
+        if (this.pending.length > 0) this.schedule();
+      });
+    });
+  }
+
+  private async run(): Promise<void> {
+    const deadline = performance.now() + GROUP_MAX_MS + 5000;
+    try {
+      await this.writer.turns.take(deadline);
+    } catch {
+      return; // each waiting member's own deadline answers it
+    }
+    try {
+      await this.writer.begin(deadline);
+    } catch (err) {
+      // The lock stayed with another process: the members this group would have taken fail.
+      for (const member of this.pending.splice(0, GROUP_MAX_MEMBERS)) member.refuse(err);
+      this.writer.turns.give();
+      return;
+    }
+    const group: Group = { openedAt: performance.now(), members: 0, waiting: [] };
+    this.current = group;
+    try {
+      while (
+        this.current === group &&
+        group.members < GROUP_MAX_MEMBERS &&
+        performance.now() - group.openedAt < GROUP_MAX_MS
+      ) {
+        const member = this.pending.shift();
+        if (!member) break;
+        group.members++;
+        await new Promise<void>((resolve) => {
+          member.left = resolve;
+          member.admit();
+        });
+      }
+      if (this.current === group) await this.commit(group);
+    } finally {
+      this.writer.turns.give();
+    }
+  }
+
+  private async commit(group: Group): Promise<void> {
+    try {
+      await this.writer.commit();
+    } catch (err) {
+      this.abandon(err);
+      return;
+    }
+    this.current = null;
+    for (const member of group.waiting) member.resolve();
+  }
 }
 
 /** A lost group's members learn it from this, unless the cause is known. */

@@ -11,8 +11,11 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import { evictOldest } from '../lib/bounded.ts';
-import { GROUP_MAX_MEMBERS, GROUP_MAX_MS, Group, GroupRolledBackError, ROW_WRITE } from './sqlite-group.ts';
+import { Groups, type Member } from './sqlite-group.ts';
 import { LOCK_WAIT_MS, WriterTurns, whenUnlocked } from './sqlite-locks.ts';
+
+/** Statements that write rows, and so may share a group's transaction. */
+const ROW_WRITE = /^\s*(insert|update|delete|replace|with)\b/i;
 
 /** How long one attempt may wait for the lock on the event loop (see configure). */
 const SYNC_LOCK_WAIT_MS = 20;
@@ -55,14 +58,27 @@ function run<R>(stmt: SQLite.Statement, parameters: readonly unknown[]): QueryRe
 class Connections {
   readonly turns = new WriterTurns();
 
-  /** The transaction open on the writer that finished callers' writes wait in, if any. */
-  group: Group | null = null;
+  readonly groups: Groups;
 
   constructor(
     readonly file: string,
     readonly writer: Statements,
     readonly reader: Statements,
-  ) {}
+  ) {
+    this.groups = new Groups({
+      turns: this.turns,
+      begin: async (deadline) => {
+        await this.attempt(writer, 'begin immediate', [], deadline);
+      },
+      commit: async () => {
+        await this.attempt(writer, 'commit', [], performance.now() + LOCK_WAIT_MS);
+      },
+      rollback: () => {
+        if (writer.db.inTransaction) writer.get('rollback').run();
+      },
+      inTransaction: () => writer.db.inTransaction,
+    });
+  }
 
   /** True when `sql` can run on the reader: it returns rows and writes nothing. */
   readsOnly(stmt: SQLite.Statement, sql: string): boolean {
@@ -76,95 +92,29 @@ class Connections {
     } catch (err) {
       // A write SQLite answered by rolling the whole transaction back (a full disk): the
       // group's other members fail with the same error.
-      if (on === this.writer && this.group && !this.writer.db.inTransaction) this.abandonGroup(err);
+      if (on === this.writer && this.groups.open && !this.writer.db.inTransaction) this.groups.abandon(err);
       throw err;
-    }
-  }
-
-  /** The group's transaction, opened unless it already is. */
-  async openGroup(deadline: number): Promise<Group> {
-    if (!this.group) {
-      await this.attempt(this.writer, 'begin immediate', [], deadline);
-      this.group = new Group();
-    }
-    return this.group;
-  }
-
-  /**
-   * Whether the member ending now may leave its commit to the group: it is still small and
-   * young (the first member's answer waits for the last member's work).
-   */
-  mayWait(group: Group): boolean {
-    return group.members < GROUP_MAX_MEMBERS && performance.now() - group.openedAt < GROUP_MAX_MS;
-  }
-
-  /**
-   * The group commits once the event loop has taken its next turn: by then every request whose
-   * bytes arrived in this turn has run its writes into the group. (Node runs each request's
-   * promise chain to its end before the next socket's callback, so callers never wait for the
-   * writer at the same moment; waiting for a queue would find none.)
-   */
-  scheduleCommit(group: Group): void {
-    if (group.scheduled) return;
-    group.scheduled = true;
-    setImmediate(() => void this.commitWhenFree(group));
-  }
-
-  private async commitWhenFree(group: Group): Promise<void> {
-    try {
-      await this.turns.take(performance.now() + LOCK_WAIT_MS);
-    } catch {
-      // The writer stayed busy all along: its holder will end the group, or this tries again.
-      group.scheduled = false;
-      if (this.group === group) this.scheduleCommit(group);
-      return;
-    }
-    try {
-      if (this.group === group) await this.commitGroup();
-    } catch {
-      // Each member waiting for it was told.
-    } finally {
-      this.turns.give();
-    }
-  }
-
-  /** Commits the group: every member's writes become durable and each waiting member gets its answer. */
-  async commitGroup(): Promise<void> {
-    const group = this.group;
-    if (!group) return;
-    try {
-      await this.attempt(this.writer, 'commit', [], performance.now() + LOCK_WAIT_MS);
-    } catch (err) {
-      this.abandonGroup(err);
-      throw err;
-    }
-    this.group = null;
-    for (const member of group.waiting) member.resolve();
-  }
-
-  /** The group's transaction is lost (rolled back): each member waiting for it is told so. */
-  abandonGroup(err: unknown): void {
-    const group = this.group;
-    this.group = null;
-    try {
-      if (this.writer.db.inTransaction) this.writer.get('rollback').run();
-    } finally {
-      for (const member of group?.waiting ?? []) member.reject(err);
     }
   }
 
   async close(): Promise<void> {
-    if (this.group && this.writer.db.open) await this.commitGroup();
+    await this.groups.drain();
     if (this.reader.db.open) this.reader.db.close();
     if (this.writer.db.open) this.writer.db.close();
   }
 }
 
-/** What Kysely calls a connection: one caller's use of the pair, holding the writer once it needs it. */
+/**
+ * What Kysely calls a connection: one caller's use of the pair. Its writes run in a group (see
+ * sqlite-group.ts), which holds the writer for it; a statement that writes no rows (a pragma,
+ * DDL outside a transaction) takes the writer alone.
+ */
 class Connection implements DatabaseConnection {
+  /** Holding the writer: as a member of a group, or alone. */
   private writing = false;
-  /** In a group: as a transaction (a savepoint) or as single writes outside one. */
-  private member: 'transaction' | 'writes' | null = null;
+  private member: Member | null = null;
+  /** Inside this caller's own transaction (a savepoint). */
+  private inTransaction = false;
 
   constructor(private readonly c: Connections) {}
 
@@ -174,17 +124,10 @@ class Connection implements DatabaseConnection {
     if (!this.writing) {
       const stmt = await whenUnlocked(() => this.c.writer.get(sql), deadline, this.c.file);
       if (this.c.readsOnly(stmt, sql)) return this.c.attempt<R>(this.c.reader, sql, parameters, deadline);
-      await this.takeWriter(deadline);
-      if (ROW_WRITE.test(sql)) {
-        // A row write outside a transaction shares a group too: a statement fails or
-        // succeeds whole on its own.
-        const group = await this.c.openGroup(deadline);
-        group.members++;
-        this.member = 'writes';
-      } else {
-        // Anything else (a pragma, DDL) may need to run outside a transaction.
-        await this.c.commitGroup();
-      }
+      // A row write succeeds or fails whole on its own, so it can share a group; anything else
+      // may need to run outside a transaction.
+      if (ROW_WRITE.test(sql)) await this.enterGroup(deadline);
+      else await this.takeWriter(deadline);
     }
     return this.c.attempt<R>(this.c.writer, sql, parameters, deadline);
   }
@@ -193,20 +136,20 @@ class Connection implements DatabaseConnection {
     yield await this.executeQuery<R>(query);
   }
 
-  /** BEGIN IMMEDIATE takes the write lock at once: later statements never meet a lock they cannot wait out. */
+  /**
+   * A savepoint inside the group's transaction, which BEGIN IMMEDIATE opened: later
+   * statements never meet a lock they cannot wait out.
+   */
   async begin(): Promise<void> {
-    const deadline = performance.now() + LOCK_WAIT_MS;
-    if (!this.writing) await this.takeWriter(deadline);
-    const group = await this.c.openGroup(deadline);
+    if (!this.writing) await this.enterGroup(performance.now() + LOCK_WAIT_MS);
     this.c.writer.get('savepoint member').run();
-    group.members++;
-    this.member = 'transaction';
+    this.inTransaction = true;
   }
 
   async commit(): Promise<void> {
     this.c.writer.get('release member').run();
-    this.member = null;
-    await this.finish(true);
+    this.inTransaction = false;
+    await this.leave(true);
   }
 
   /**
@@ -215,8 +158,8 @@ class Connection implements DatabaseConnection {
    * a ROLLBACK would fail with "no transaction is active" and hide the error that mattered.
    */
   async rollback(): Promise<void> {
-    if (this.member !== 'transaction') return;
-    this.member = null;
+    if (!this.inTransaction) return;
+    this.inTransaction = false;
     const db = this.c.writer.db;
     if (db.inTransaction) {
       try {
@@ -226,55 +169,39 @@ class Connection implements DatabaseConnection {
         if (db.inTransaction) throw err;
       }
     }
-    // This caller's own answer is its error; the group's fate is told to its other members.
-    await this.finish(false).catch(() => {});
+    // This caller's answer is its own error; a lost group's other members are told by it.
+    await this.leave(false).catch(() => {});
   }
 
   async release(): Promise<void> {
     if (!this.writing) return;
+    if (this.inTransaction) return this.rollback();
+    if (this.member) return this.leave(true);
+    // Alone: a transaction left open would swallow the next caller's statements.
     try {
-      if (this.member === 'transaction') await this.rollback();
-      else if (this.member === 'writes') {
-        this.member = null;
-        await this.finish(true);
-      } else if (this.c.writer.db.inTransaction && !this.c.group) {
-        // A transaction left open would swallow the next caller's statements.
-        this.c.writer.get('rollback').run();
-      }
+      if (this.c.writer.db.inTransaction) this.c.writer.get('rollback').run();
     } finally {
-      if (this.writing) this.giveWriter();
+      this.writing = false;
+      this.c.turns.give();
     }
   }
 
-  /**
-   * A member's end, holding the writer: hand the writer on and wait for the group's COMMIT,
-   * or commit the group now when it is big or old enough. `wrote`: this member's writes are in it.
-   */
-  private async finish(wrote: boolean): Promise<void> {
-    const group = this.c.group;
-    if (!group) return;
-    if (!this.c.writer.db.inTransaction) {
-      const err = new GroupRolledBackError();
-      this.c.abandonGroup(err);
-      if (wrote) throw err;
-      return;
-    }
-    if (!this.c.mayWait(group)) return this.c.commitGroup();
-    this.c.scheduleCommit(group);
-    if (!wrote) return this.giveWriter();
-    const committed = new Promise<void>((resolve, reject) => group.waiting.push({ resolve, reject }));
-    this.giveWriter();
-    return committed;
+  private async enterGroup(deadline: number): Promise<void> {
+    this.member = await this.c.groups.enter(deadline);
+    this.writing = true;
+  }
+
+  private async leave(wrote: boolean): Promise<void> {
+    const member = this.member;
+    if (!member) return;
+    this.member = null;
+    this.writing = false;
+    await this.c.groups.leave(member, wrote);
   }
 
   private async takeWriter(deadline: number): Promise<void> {
     await this.c.turns.take(deadline);
     this.writing = true;
-  }
-
-  private giveWriter(): void {
-    this.writing = false;
-    this.c.turns.give();
   }
 }
 
