@@ -1,15 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { inviteBody } from './helpers/app.ts';
+import { freshDatabase, inviteBody } from './helpers/app.ts';
 import { cliFor } from './helpers/cli.ts';
 import { type SmtpSink, smtpSink } from './helpers/smtp.ts';
 
-// `serve --no-worker` and `worker` as separate processes on one SQLite file: the worker hears
-// of a send when the API commits it, not at its next poll.
-const dir = mkdtempSync(join(tmpdir(), 'invitekit-wake-'));
-const { serve, worker, killAll } = cliFor(join(dir, 'wake.db'));
+// `serve --no-worker` and `worker` as separate processes on one database: the worker hears of
+// a send when the API commits it (SQLite: the file's data_version; PostgreSQL: NOTIFY), not at
+// its next poll.
+const database = await freshDatabase();
+const { serve, worker, killAll } = cliFor(database.url);
 const KEY = { INVITEKIT_API_KEY_ID: 'wake-test', INVITEKIT_API_KEY_SECRET: 'wake-test-secret-0123456789' };
 const auth = `Basic ${Buffer.from(`${KEY.INVITEKIT_API_KEY_ID}:${KEY.INVITEKIT_API_KEY_SECRET}`).toString('base64')}`;
 let smtp: SmtpSink | undefined;
@@ -17,7 +15,7 @@ let smtp: SmtpSink | undefined;
 afterAll(async () => {
   killAll();
   await smtp?.down();
-  rmSync(dir, { recursive: true, force: true });
+  await database.drop();
 });
 
 it('a worker in its own process sends what another process queued long before its next poll', {
