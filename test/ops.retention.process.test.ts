@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PRUNED_TABLES, type PrunedTable } from '../src/queue/retention.repo.ts';
-import { inviteBody, startTestApp, type TestApp } from './helpers/app.ts';
+import { startTestApp, type TestApp } from './helpers/app.ts';
 import { cliFor, type LogLine } from './helpers/cli.ts';
+import { AGED_BY, retentionTraffic } from './helpers/retention.ts';
 import { type Receiver, webhookReceiver } from './helpers/webhooks.ts';
 
 // A real worker process on a loaded machine.
@@ -28,18 +29,19 @@ afterAll(async () => {
 
 const DAY = 24 * 3600_000;
 
-/** How each pruned table names a row, and the column that ages it. */
-const ROWS: Record<PrunedTable, { key: string[]; agedBy: string }> = {
-  outbox_messages: { key: ['client_id', 'id'], agedBy: 'created_at' },
-  job_attempts: { key: ['client_id', 'id'], agedBy: 'started_at' },
-  webhook_deliveries: { key: ['client_id', 'id'], agedBy: 'updated_at' },
-  idempotency_keys: { key: ['client_id', 'key'], agedBy: 'created_at' },
-  rate_limits: { key: ['bucket', 'window_start'], agedBy: 'window_start' },
+/** How each pruned table names a row. */
+const KEYS: Record<PrunedTable, string[]> = {
+  outbox_messages: ['client_id', 'id'],
+  job_attempts: ['client_id', 'id'],
+  webhook_deliveries: ['client_id', 'id'],
+  idempotency_keys: ['client_id', 'key'],
+  rate_limits: ['bucket', 'window_start'],
 };
 
 /** The rows of `table`, by key, older and newer than `cut`. */
 async function rowsOf(table: PrunedTable, cut: string): Promise<{ old: string[]; recent: string[] }> {
-  const { key, agedBy } = ROWS[table];
+  const key = KEYS[table];
+  const agedBy = AGED_BY[table];
   const rows = (await t.deps.db
     .selectFrom(table)
     .select([...key, agedBy] as never[])
@@ -52,39 +54,14 @@ async function rowsOf(table: PrunedTable, cut: string): Promise<{ old: string[];
   };
 }
 
-/** A day's traffic: sends with Idempotency-Key, their captured messages, one webhook that answers and one that fails. */
-async function traffic(tag: string): Promise<void> {
-  const key = await t.newKey();
-  for (const [path, events] of [
-    [`/ok-${tag}`, ['*']],
-    [`/down-${tag}`, ['users.created']],
-  ] as const) {
-    const res = await t.request('POST', '/v2/webhooks', {
-      auth: key,
-      body: { events, name: path, url: rcv.url(path), secret: 'whsec-test-0123456789abcdef' },
-    });
-    expect(res.status, res.raw).toBe(200);
-  }
-  rcv.otherwise(`/down-${tag}`, 500);
-  for (let i = 0; i < 3; i++) {
-    const res = await t.request('POST', '/v2/invites', {
-      auth: key,
-      body: inviteBody({ email: `${tag}-${i}@example.com` }),
-      headers: { 'idempotency-key': `${tag}-${i}` },
-    });
-    expect(res.status).toBe(200);
-  }
-  await t.drain();
-}
-
 describe('RETENTION_DAYS in a running worker', () => {
   it('a worker process prunes what is older than it, on its own, and keeps everything newer', async () => {
     const now = Date.now();
     // The recent traffic first: a request prunes old rate-limit windows itself, and these must stay.
     t.clock.set(new Date(now - 60_000));
-    await traffic('recent');
+    await retentionTraffic(t, rcv, 'recent');
     t.clock.set(new Date(now - 3 * DAY));
-    await traffic('old');
+    await retentionTraffic(t, rcv, 'old');
 
     const cut = new Date(now - DAY).toISOString();
     const before = {} as Record<PrunedTable, { old: string[]; recent: string[] }>;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRUNED_TABLES } from '../src/queue/retention.repo.ts';
 import { pruneExpired } from '../src/queue/retention.ts';
-import { inviteBody, startTestApp, type TestApp } from './helpers/app.ts';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+import { AGED_BY, retentionTraffic } from './helpers/retention.ts';
 import { type Receiver, webhookReceiver } from './helpers/webhooks.ts';
 
 let t: TestApp;
@@ -26,15 +27,6 @@ const OLD = new Date('2026-01-15T12:00:00.000Z');
 const NOW = new Date(OLD.getTime() + 31 * DAY);
 const CUT = new Date(NOW.getTime() - 30 * DAY).toISOString();
 
-/** The column that ages each pruned table. */
-const AGED_BY = {
-  outbox_messages: 'created_at',
-  job_attempts: 'started_at',
-  webhook_deliveries: 'updated_at',
-  idempotency_keys: 'created_at',
-  rate_limits: 'window_start',
-} as const;
-
 /** Rows of each pruned table older and newer than the cut, as the database holds them. */
 async function census(): Promise<Record<string, { old: number; recent: number }>> {
   const out: Record<string, { old: number; recent: number }> = {};
@@ -46,41 +38,13 @@ async function census(): Promise<Record<string, { old: number; recent: number }>
   return out;
 }
 
-/** A day's worth of traffic: sends with Idempotency-Key, their messages, webhooks that arrive and one that keeps failing. */
-async function traffic(tag: string) {
-  const key = await t.newKey();
-  for (const [path, events] of [
-    [`/ok-${tag}`, ['*']],
-    [`/down-${tag}`, ['users.created']],
-  ] as const) {
-    const res = await t.request('POST', '/v2/webhooks', {
-      auth: key,
-      body: { events, name: path, url: rcv.url(path), secret: 'whsec-test-0123456789abcdef' },
-    });
-    expect(res.status, res.raw).toBe(200);
-  }
-  rcv.otherwise(`/down-${tag}`, 500);
-  const invites = [];
-  for (let i = 0; i < 3; i++) {
-    const res = await t.request('POST', '/v2/invites', {
-      auth: key,
-      body: inviteBody({ email: `${tag}-${i}@example.com` }),
-      headers: { 'idempotency-key': `${tag}-${i}` },
-    });
-    expect(res.status).toBe(200);
-    invites.push(res.body);
-  }
-  await t.drain();
-  return { key, invites };
-}
-
 describe('RETENTION_DAYS', () => {
   it('prunes captured messages, attempts, finished webhook deliveries, keys and windows older than it, and nothing newer', async () => {
     // The recent traffic first, then the old: the request path's own pruning then has nothing to take.
     t.clock.set(NOW);
-    const recent = await traffic('recent');
+    const recent = await retentionTraffic(t, rcv, 'recent');
     t.clock.set(OLD);
-    const old = await traffic('old');
+    const old = await retentionTraffic(t, rcv, 'old');
     t.clock.set(NOW);
 
     const before = await census();
@@ -121,7 +85,7 @@ describe('RETENTION_DAYS', () => {
 
   it('keeps everything while unset', async () => {
     t.clock.set(OLD);
-    await traffic('kept');
+    await retentionTraffic(t, rcv, 'kept');
     t.clock.set(new Date(OLD.getTime() + 3650 * DAY));
     const before = await census();
     const keepAll = { ...t.deps, config: { ...t.deps.config, RETENTION_DAYS: undefined } };

@@ -1,5 +1,4 @@
-import { DatabaseBusyError } from './sqlite-errors.ts';
-import { LOCK_WAIT_MS, type WriterTurns } from './sqlite-locks.ts';
+import { type Place, type WriterTurns, waitInLine } from './sqlite-locks.ts';
 
 /**
  * Bounds on a group: the first member's answer waits for the last member's work. Beyond them,
@@ -17,14 +16,6 @@ export interface GroupWriter {
   /** Ends the transaction if SQLite has not already. */
   rollback(): void;
   inTransaction(): boolean;
-}
-
-/** A caller's place in a group, from its first write to the group's COMMIT. */
-export interface Member {
-  admit(): void;
-  refuse(err: unknown): void;
-  /** Set by the group while the member runs: called once it is done. */
-  left?: () => void;
 }
 
 interface Group {
@@ -49,47 +40,30 @@ interface Group {
  * parsed or answered, so other processes on the file get their turns as before.
  */
 export class Groups {
-  private readonly pending: Member[] = [];
+  private readonly pending: Place[] = [];
   private scheduled = false;
   private current: Group | null = null;
   private running: Promise<void> | null = null;
+  /** Called when the member writing now is done. */
+  private left: (() => void) | null = null;
 
   constructor(private readonly writer: GroupWriter) {}
 
   /** Waits for this caller's place in a group: it then holds the writer, inside the group's transaction. */
-  enter(deadline: number): Promise<Member> {
-    return new Promise<Member>((resolve, reject) => {
-      const member: Member = {
-        admit: () => {
-          clearTimeout(timer);
-          resolve(member);
-        },
-        refuse: (err) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      };
-      const timer = setTimeout(
-        () => {
-          const at = this.pending.indexOf(member);
-          if (at >= 0) this.pending.splice(at, 1);
-          reject(new DatabaseBusyError(LOCK_WAIT_MS));
-        },
-        Math.max(0, deadline - performance.now()),
-      );
-      this.pending.push(member);
-      this.schedule();
-    });
+  async enter(deadline: number): Promise<void> {
+    const admitted = waitInLine(this.pending, deadline);
+    this.schedule();
+    await admitted;
   }
 
   /**
    * The member is done. With `wrote`, resolves once its writes are committed (or rejects with
    * why they were not); otherwise at once.
    */
-  async leave(member: Member, wrote: boolean): Promise<void> {
+  async leave(wrote: boolean): Promise<void> {
     const group = this.current;
-    const left = member.left;
-    member.left = undefined;
+    const left = this.left;
+    this.left = null;
     if (!group) {
       left?.();
       if (wrote) throw new GroupRolledBackError();
@@ -171,7 +145,7 @@ export class Groups {
         if (!member) break;
         group.members++;
         await new Promise<void>((resolve) => {
-          member.left = resolve;
+          this.left = resolve;
           member.admit();
         });
       }

@@ -58,38 +58,54 @@ export async function whenUnlocked<T>(attempt: () => T, deadline: number, file: 
  */
 export class WriterTurns {
   private taken = false;
-  private readonly queue: (() => void)[] = [];
+  private readonly queue: Place[] = [];
 
   async take(deadline: number): Promise<void> {
     if (!this.taken) {
       this.taken = true;
       return;
     }
-    await new Promise<void>((resolve, reject) => {
-      const next = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(
-        () => {
-          const at = this.queue.indexOf(next);
-          if (at >= 0) this.queue.splice(at, 1);
-          reject(new DatabaseBusyError(LOCK_WAIT_MS));
-        },
-        Math.max(0, deadline - performance.now()),
-      );
-      this.queue.push(next);
-    });
-  }
-
-  /** True when another caller is waiting for the writer. */
-  waiting(): boolean {
-    return this.queue.length > 0;
+    await waitInLine(this.queue, deadline);
   }
 
   give(): void {
     const next = this.queue.shift();
-    if (next) next();
+    if (next) next.admit();
     else this.taken = false;
   }
+}
+
+/** A place in a line: the one ahead admits it, or something refuses it. */
+export interface Place {
+  admit(): void;
+  refuse(err: unknown): void;
+}
+
+/**
+ * Joins `line` at its end. The place leaves the line unadmitted at `deadline`: a wait ends at
+ * its deadline, so a caller queued behind one that waits for another process's lock gives up
+ * with it, instead of waiting its own full bound afterwards.
+ */
+export function waitInLine(line: Place[], deadline: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => {
+        const at = line.indexOf(own);
+        if (at >= 0) line.splice(at, 1);
+        reject(new DatabaseBusyError(LOCK_WAIT_MS));
+      },
+      Math.max(0, deadline - performance.now()),
+    );
+    const own: Place = {
+      admit: () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      refuse: (err) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    };
+    line.push(own);
+  });
 }

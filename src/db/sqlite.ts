@@ -11,7 +11,7 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import { evictOldest } from '../lib/bounded.ts';
-import { Groups, type Member } from './sqlite-group.ts';
+import { Groups } from './sqlite-group.ts';
 import { LOCK_WAIT_MS, WriterTurns, whenUnlocked } from './sqlite-locks.ts';
 
 /** Statements that write rows, and so may share a group's transaction. */
@@ -112,7 +112,7 @@ class Connections {
 class Connection implements DatabaseConnection {
   /** Holding the writer: as a member of a group, or alone. */
   private writing = false;
-  private member: Member | null = null;
+  private inGroup = false;
   /** Inside this caller's own transaction (a savepoint). */
   private inTransaction = false;
 
@@ -176,7 +176,7 @@ class Connection implements DatabaseConnection {
   async release(): Promise<void> {
     if (!this.writing) return;
     if (this.inTransaction) return this.rollback();
-    if (this.member) return this.leave(true);
+    if (this.inGroup) return this.leave(true);
     // Alone: a transaction left open would swallow the next caller's statements.
     try {
       if (this.c.writer.db.inTransaction) this.c.writer.get('rollback').run();
@@ -187,16 +187,16 @@ class Connection implements DatabaseConnection {
   }
 
   private async enterGroup(deadline: number): Promise<void> {
-    this.member = await this.c.groups.enter(deadline);
+    await this.c.groups.enter(deadline);
+    this.inGroup = true;
     this.writing = true;
   }
 
   private async leave(wrote: boolean): Promise<void> {
-    const member = this.member;
-    if (!member) return;
-    this.member = null;
+    if (!this.inGroup) return;
+    this.inGroup = false;
     this.writing = false;
-    await this.c.groups.leave(member, wrote);
+    await this.c.groups.leave(wrote);
   }
 
   private async takeWriter(deadline: number): Promise<void> {
