@@ -12,7 +12,7 @@ const ROWS = [
   ['src/link/'],
   ['src/sandbox/', 'src/console/'],
   ['src/app.ts', 'src/job-kinds.ts', 'src/bootstrap.ts'],
-  ['src/main.ts', 'src/lifecycle.commands.ts'],
+  ['src/main.ts', 'src/lifecycle.commands.ts', 'src/keys.commands.ts', 'src/members.commands.ts'],
 ];
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

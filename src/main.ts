@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { createKey, listKeys, revokeKey } from './auth/keys.service.ts';
+import { listKeys } from './auth/keys.service.ts';
 import { closeDeps, createDeps } from './bootstrap.ts';
 import {
   CONFIG_KEYS,
@@ -15,12 +15,11 @@ import {
 import { setPasswordUrl } from './console/urls.ts';
 import { DatabaseStartError, databaseWhere, migrate, openDb, waitForDatabase } from './db/client.ts';
 import type { Deps } from './deps.ts';
-import { AppError } from './errors.ts';
 import { JOB_KINDS } from './job-kinds.ts';
+import { registerKeysCommands } from './keys.commands.ts';
 import { registerLifecycleCommands } from './lifecycle.commands.ts';
-import { chooseClient, createMember, disableMember, listMembers } from './members/members.service.ts';
-import { ROLES } from './members/roles.ts';
 import { firstAdminSetup } from './members/set-password.service.ts';
+import { registerMembersCommands } from './members.commands.ts';
 import { startWorkerMetrics } from './metrics/worker-server.ts';
 import { clearedText, crashHandler } from './ops/crash.ts';
 import { checkProduction } from './ops/production-check.ts';
@@ -349,164 +348,10 @@ withFlags(program.command('migrate').description('apply database migrations and 
   },
 );
 
-const keys = program.command('keys').description('manage API keys');
-withFlags(keys.command('create').description('create an API key; its secret is shown once'))
-  .requiredOption('--name <name>', 'a name for the key')
-  .option('--client <id>', 'add the key to this existing client instead of a new one')
-  .option('--json', 'print {"api_key_id", "api_key_secret", "client_id", "database"} as JSON')
-  .action(async (opts) =>
-    withDeps(opts, async (deps) => {
-      const key = await createKey(deps, { name: opts.name, clientId: opts.client });
-      // A key in the wrong database works nowhere: say which one it went to.
-      const database = describeDatabase(deps.config.DATABASE_URL);
-      if (opts.json) {
-        const { api_key_id, api_key_secret, client_id } = key;
-        process.stdout.write(`${JSON.stringify({ api_key_id, api_key_secret, client_id, database })}\n`);
-      } else {
-        process.stdout.write(
-          `api_key_id:     ${key.api_key_id}\napi_key_secret: ${key.api_key_secret}\nclient:         ${key.client_id}\n` +
-            `database:       ${database}\n` +
-            'The secret is shown only now. Use them as HTTP Basic credentials:\n' +
-            `  curl -u ${key.api_key_id}:${key.api_key_secret} ${deps.config.PUBLIC_URL}/v2/invites\n`,
-        );
-      }
-    }),
-  );
-withFlags(keys.command('list').description('list API keys (never their secrets)'))
-  .option('--json', 'print JSON')
-  .action(async (opts) =>
-    withDeps(opts, async (deps) => {
-      const rows = await listKeys(deps);
-      if (opts.json) return void process.stdout.write(`${JSON.stringify(rows)}\n`);
-      if (rows.length === 0)
-        return void process.stdout.write('No API keys. Create one: invitekit keys create --name dev\n');
-      for (const k of rows) {
-        const state = k.revoked_at ? `revoked ${k.revoked_at}` : 'active';
-        process.stdout.write(`${k.id}  ${k.name}  client=${k.client_id} (${k.client_name})  ${state}\n`);
-      }
-    }),
-  );
-withFlags(keys.command('revoke').description('revoke an API key').argument('<id>', 'api_key_id')).action(
-  async (id: string, opts) =>
-    withDeps(opts, async (deps) => {
-      if (!(await revokeKey(deps, id))) {
-        process.stderr.write(`No active API key with id ${id}.\n`);
-        process.exitCode = 1;
-        return;
-      }
-      process.stdout.write(
-        `Revoked ${id}. Other processes stop accepting it within AUTH_CACHE_TTL_SECONDS.\n`,
-      );
-    }),
-);
-
-/** The client a member command works in, or why there is none (printed, exit 1). */
-async function clientFor(
-  deps: Deps,
-  clientId: string | undefined,
-  createIfNone: boolean,
-): Promise<{ id: string; name: string } | null> {
-  const choice = await chooseClient(deps, clientId, { createIfNone });
-  if (choice.kind === 'found') {
-    if (choice.created) process.stdout.write(`Created client ${choice.client.id} (there was none).\n`);
-    return choice.client;
-  }
-  const why = {
-    unknown: `No client with id ${choice.kind === 'unknown' ? choice.clientId : ''}.`,
-    none: 'There is no client yet, so no member either.',
-    several: 'There are several clients: say which one with --client ID (see invitekit keys list).',
-  };
-  process.stderr.write(`${why[choice.kind]}\n`);
-  process.exitCode = 1;
-  return null;
-}
-
-/** A refusal of the input, one line per field, as the API would word it. */
-function printRefusal(err: unknown): void {
-  if (!(err instanceof AppError)) throw err;
-  for (const [name, messages] of Object.entries(err.body)) {
-    process.stderr.write(`${name}: ${Array.isArray(messages) ? messages.join(' ') : String(messages)}\n`);
-  }
-  process.exitCode = 1;
-}
-
-const members = program.command('members').description('manage the people who sign in to the Console');
-withFlags(members.command('create').description('add a member to a client'))
-  .requiredOption('--email <email>', 'the address they sign in with')
-  .addOption(new Option('--role <role>', 'what they may do').choices(ROLES).makeOptionMandatory())
-  .option(
-    '--password <password>',
-    'their password (at least 12 characters); without it, a one-time link is printed',
-  )
-  .option('--name <name>', 'their name, as the Console shows it', '')
-  .option('--client <id>', 'the client (default: the only one)')
-  .action(async (opts) =>
-    withDeps(opts, async (deps) => {
-      const client = await clientFor(deps, opts.client, true);
-      if (!client) return;
-      try {
-        const { member, setPasswordToken } = await createMember(deps, client.id, {
-          email: opts.email,
-          name: opts.name,
-          role: opts.role,
-          password: opts.password,
-        });
-        process.stdout.write(
-          `Created ${member.role} ${member.email} in client ${client.id} (${client.name}).\n` +
-            `Database: ${describeDatabase(deps.config.DATABASE_URL)}\n` +
-            (setPasswordToken
-              ? `One-time link to set their password (valid 24 hours):\n  ${setPasswordUrl(deps.config.PUBLIC_URL, setPasswordToken)}\n`
-              : `They sign in at ${deps.config.PUBLIC_URL}/console\n`),
-        );
-      } catch (err) {
-        printRefusal(err);
-      }
-    }),
-  );
-withFlags(members.command('list').description('list members (never their passwords)'))
-  .option('--client <id>', 'only this client')
-  .option('--json', 'print JSON')
-  .action(async (opts) =>
-    withDeps(opts, async (deps) => {
-      const rows = await listMembers(deps, opts.client);
-      if (opts.json) return void process.stdout.write(`${JSON.stringify(rows)}\n`);
-      process.stdout.write(`Database: ${describeDatabase(deps.config.DATABASE_URL)}\n`);
-      if (rows.length === 0) {
-        return void process.stdout.write(
-          'No members. Add one: invitekit members create --email E --role admin\n',
-        );
-      }
-      for (const m of rows) {
-        const state = m.disabled_at ? `disabled ${m.disabled_at}` : m.has_password ? 'active' : 'invited';
-        const name = m.name ? `  "${m.name}"` : '';
-        process.stdout.write(
-          `${m.email}${name}  ${m.role}  client=${m.client_id} (${m.client_name})  ${state}\n`,
-        );
-      }
-    }),
-  );
-withFlags(members.command('disable').description('stop a member signing in; their sessions end at once'))
-  .requiredOption('--email <email>', "the member's address")
-  .option('--client <id>', 'the client (default: the only one)')
-  .action(async (opts) =>
-    withDeps(opts, async (deps) => {
-      const client = await clientFor(deps, opts.client, false);
-      if (!client) return;
-      const done = await disableMember(deps, client.id, opts.email);
-      if (!done) {
-        process.stderr.write(`No member with email ${opts.email} in client ${client.id}.\n`);
-        process.exitCode = 1;
-        return;
-      }
-      const sessions = `${done.sessionsEnded} session${done.sessionsEnded === 1 ? '' : 's'} ended`;
-      process.stdout.write(
-        `${done.alreadyDisabled ? 'Already disabled' : 'Disabled'}: ${done.member.email} in client ${client.id}; ${sessions}.\n` +
-          `Database: ${describeDatabase(deps.config.DATABASE_URL)}\n`,
-      );
-    }),
-  );
-
-registerLifecycleCommands(program, { withFlags, configFrom, withDeps });
+const kit = { withFlags, configFrom, withDeps, describeDatabase };
+registerKeysCommands(program, kit);
+registerMembersCommands(program, kit);
+registerLifecycleCommands(program, kit);
 
 /** The one line and exit code for why a command failed. */
 function failureOf(err: unknown): { line: string; code: number } {
