@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { listKeys } from './auth/keys.service.ts';
 import { closeDeps, createDeps } from './bootstrap.ts';
@@ -10,7 +9,6 @@ import {
   ConfigSchema,
   isSecretSetting,
   loadConfig,
-  sqlitePath,
 } from './config.ts';
 import { setPasswordUrl } from './console/urls.ts';
 import { DatabaseStartError, databaseWhere, migrate, openDb, waitForDatabase } from './db/client.ts';
@@ -90,13 +88,7 @@ function configFrom(opts: Record<string, string | boolean | undefined>): Config 
 
 /** Which database a URL names, for people to read: the file, or the server and database, never credentials. */
 function describeDatabase(databaseUrl: string): string {
-  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) return `SQLite ${resolve(sqlitePath(databaseUrl))}`;
-  try {
-    const url = new URL(databaseUrl);
-    return `PostgreSQL database "${decodeURIComponent(url.pathname.slice(1))}" on ${url.host}`;
-  } catch {
-    return 'PostgreSQL';
-  }
+  return databaseWhere(databaseUrl).described;
 }
 
 /** Where the start, stop and exit lines go: written at any level but silent, as an operator needs them. */

@@ -5,18 +5,9 @@ import { createKey } from '../src/auth/keys.service.ts';
 import { closeDeps, createDeps, createLogger } from '../src/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Deps } from '../src/deps.ts';
-import {
-  basic,
-  type Credentials,
-  countRows,
-  inviteBody,
-  lineSink,
-  PUBLIC_URL,
-  postgresAdminUrl,
-} from './helpers/app.ts';
+import { basic, type Credentials, countRows, inviteBody, lineSink, PUBLIC_URL } from './helpers/app.ts';
 import { OpenApiChecker } from './helpers/openapi.ts';
-import { createDatabase } from './helpers/postgres.ts';
-import { type TcpProxy, tcpProxy } from './helpers/tcp-proxy.ts';
+import { proxiedDatabase, type TcpProxy } from './helpers/tcp-proxy.ts';
 
 // The app as served (rate limits on), reaching its PostgreSQL through a proxy this file cuts
 // and restores: the database stopped or cut off, and back, in one running process.
@@ -32,17 +23,10 @@ let drop: () => Promise<void>;
 const statuses: number[] = [];
 
 beforeAll(async () => {
-  const adminUrl = postgresAdminUrl();
-  if (!adminUrl) throw new Error('runs in the postgres project only');
-  const database = await createDatabase(adminUrl);
-  drop = database.drop;
-  const direct = new URL(database.url);
-  password = decodeURIComponent(direct.password);
-  proxy = await tcpProxy({ host: direct.hostname, port: Number(direct.port) });
-  const viaProxy = new URL(database.url);
-  viaProxy.port = String(proxy.port);
+  const database = await proxiedDatabase();
+  ({ proxy, password, drop } = database);
   const config = loadConfig({
-    DATABASE_URL: viaProxy.toString(),
+    DATABASE_URL: database.url,
     PUBLIC_URL,
     LOG_LEVEL: 'info',
   });

@@ -4,10 +4,9 @@ import { closeDeps, createDeps } from '../src/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Deps } from '../src/deps.ts';
 import { startWorkerMetrics, type WorkerMetricsServer } from '../src/metrics/worker-server.ts';
-import { PUBLIC_URL, postgresAdminUrl } from './helpers/app.ts';
-import { createDatabase } from './helpers/postgres.ts';
+import { PUBLIC_URL } from './helpers/app.ts';
 import { parsePrometheus } from './helpers/prometheus.ts';
-import { type TcpProxy, tcpProxy } from './helpers/tcp-proxy.ts';
+import { proxiedDatabase, type TcpProxy } from './helpers/tcp-proxy.ts';
 
 // An API and a worker's metrics port reaching PostgreSQL through a proxy this file cuts and
 // restores: the database gone and back, in one running process.
@@ -19,16 +18,9 @@ let password: string;
 let drop: () => Promise<void>;
 
 beforeAll(async () => {
-  const adminUrl = postgresAdminUrl();
-  if (!adminUrl) throw new Error('runs in the postgres project only');
-  const database = await createDatabase(adminUrl);
-  drop = database.drop;
-  const direct = new URL(database.url);
-  password = decodeURIComponent(direct.password);
-  proxy = await tcpProxy({ host: direct.hostname, port: Number(direct.port) });
-  const viaProxy = new URL(database.url);
-  viaProxy.port = String(proxy.port);
-  const config = loadConfig({ DATABASE_URL: viaProxy.toString(), PUBLIC_URL, LOG_LEVEL: 'silent' });
+  const database = await proxiedDatabase();
+  ({ proxy, password, drop } = database);
+  const config = loadConfig({ DATABASE_URL: database.url, PUBLIC_URL, LOG_LEVEL: 'silent' });
   deps = await createDeps(config);
   app = await buildApp(deps);
   await app.ready();

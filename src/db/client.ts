@@ -100,14 +100,30 @@ export class DatabaseStartError extends Error {
   }
 }
 
-/** Where a URL points, for people to read: the file, or the server and database, never credentials. */
-export function databaseWhere(databaseUrl: string): { kind: 'sqlite' | 'postgresql'; where: string } {
-  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) return { kind: 'sqlite', where: sqlitePath(databaseUrl) };
+/**
+ * Where a URL points, for people to read, never with credentials: `where` in log fields (the
+ * file, or server/database), `described` in a sentence ("SQLite /abs/file.db", "PostgreSQL
+ * database "x" on host:5432").
+ */
+export function databaseWhere(databaseUrl: string): {
+  kind: 'sqlite' | 'postgresql';
+  where: string;
+  described: string;
+} {
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    const file = sqlitePath(databaseUrl);
+    return { kind: 'sqlite', where: file, described: `SQLite ${resolve(file)}` };
+  }
   try {
     const url = new URL(databaseUrl);
-    return { kind: 'postgresql', where: `${url.host}/${decodeURIComponent(url.pathname.slice(1))}` };
+    const name = decodeURIComponent(url.pathname.slice(1));
+    return {
+      kind: 'postgresql',
+      where: `${url.host}/${name}`,
+      described: `PostgreSQL database "${name}" on ${url.host}`,
+    };
   } catch {
-    return { kind: 'postgresql', where: withoutCredentials(databaseUrl) };
+    return { kind: 'postgresql', where: withoutCredentials(databaseUrl), described: 'PostgreSQL' };
   }
 }
 

@@ -1,4 +1,4 @@
-import { type Place, type WriterTurns, waitInLine } from './sqlite-locks.ts';
+import { LOCK_WAIT_MS, type Place, type WriterTurns, waitInLine } from './sqlite-locks.ts';
 
 /**
  * Bounds on a group: the first member's answer waits for the last member's work. Beyond them,
@@ -64,12 +64,8 @@ export class Groups {
     const group = this.current;
     const left = this.left;
     this.left = null;
-    if (!group) {
-      left?.();
-      if (wrote) throw new GroupRolledBackError();
-      return;
-    }
-    if (!this.writer.inTransaction()) {
+    if (!group || !this.writer.inTransaction()) {
+      // Lost while this member wrote (SQLite rolled it back): so is this member's work.
       const err = new GroupRolledBackError();
       this.abandon(err);
       left?.();
@@ -119,7 +115,7 @@ export class Groups {
   }
 
   private async run(): Promise<void> {
-    const deadline = performance.now() + GROUP_MAX_MS + 5000;
+    const deadline = performance.now() + LOCK_WAIT_MS;
     try {
       await this.writer.turns.take(deadline);
     } catch {
