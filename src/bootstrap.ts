@@ -21,7 +21,7 @@ function createChannels(config: Config, db: Db, clock: Clock): Deps['channels'] 
   // Captured messages go to the outbox table, in the worker's own statement.
   const store = (message: Parameters<typeof insertOutboxMessage>[1]) => insertOutboxMessage(db, message);
   const email = config.SMTP_URL
-    ? smtpEmail(config.SMTP_URL, config.EMAIL_FROM, config.WORKER_CONCURRENCY)
+    ? smtpEmail(config.SMTP_URL, config.EMAIL_FROM, config.SMTP_POOL_SIZE)
     : captureEmail(store, clock, config.EMAIL_FROM);
   const sms =
     config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN

@@ -26,6 +26,8 @@ export const ConfigSchema = Type.Object({
   ),
   AUTH_CACHE_TTL_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 30 }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  /** Connections the SMTP pool opens at most (a relay may cap them); `maxConnections` in SMTP_URL wins. */
+  SMTP_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
   EMAIL_FROM: Type.String({
     pattern: '^([^<>@]*<[^\\s<>@]+@[^\\s<>@]+\\.[^\\s<>@]+>|[^\\s<>@]+@[^\\s<>@]+\\.[^\\s<>@]+)$',
     default: 'invitekit <invites@invitekit.localhost>',
@@ -37,7 +39,7 @@ export const ConfigSchema = Type.Object({
   TWILIO_MESSAGING_SERVICE_SID: Type.Optional(Type.String({ minLength: 1 })),
   TWILIO_API_URL: Type.String({ pattern: '^https?://', default: 'https://api.twilio.com' }),
   SMS_RATE_PER_SECOND: Type.Number({ exclusiveMinimum: 0, maximum: 1000, default: 1 }),
-  WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
+  WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 64 }),
   WEBHOOK_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
   WORKER_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000 }),
   WORKER_LEASE_SECONDS: Type.Integer({ minimum: 5, maximum: 3600, default: 60 }),

@@ -16,8 +16,10 @@ const MESSAGE_COMMANDS = new Set(['RCPT TO', 'DATA']);
 /**
  * Pooled, with timeouts well inside the worker's lease (60 s by default): a hung send must
  * fail and be retried by its own worker, not be taken over and sent twice while it still
- * runs. As many connections as the worker runs sends, so every claimed message can start at
- * once instead of queueing inside the pool. Settings already in the URL win.
+ * runs. The pool's size is its own setting, not the worker's concurrency: a relay caps the
+ * connections one client may open, while the worker runs more jobs at once than that (a
+ * message beyond the pool waits in its queue, its lease renewed like any send in flight).
+ * Settings already in the URL win.
  */
 function withDefaults(url: string, connections: number): string {
   const u = new URL(url);

@@ -27,6 +27,9 @@ export interface SmtpSink {
   rcpts: string[];
   /** While set, every MAIL FROM is refused with it (a relay that will not take our sender). */
   refuseSender: Refusal | null;
+  /** Client connections open now, and the most that were ever open at once. */
+  open: number;
+  maxOpen: number;
   up(): Promise<void>;
   down(): Promise<void>;
 }
@@ -48,6 +51,8 @@ export async function smtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
     byMessageId: new Map(),
     rcpts: [],
     refuseSender: null,
+    open: 0,
+    maxOpen: 0,
     async up() {
       server = new SMTPServer({
         secure: false,
@@ -55,6 +60,14 @@ export async function smtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
         disabledCommands: ['STARTTLS', 'AUTH'],
         logger: false,
         closeTimeout: 50,
+        onConnect(_session, callback) {
+          sink.open += 1;
+          sink.maxOpen = Math.max(sink.maxOpen, sink.open);
+          callback();
+        },
+        onClose() {
+          sink.open -= 1;
+        },
         onMailFrom(_address, _session, callback) {
           callback(refuse(sink.refuseSender));
         },
