@@ -3,7 +3,12 @@ import { setPasswordUrl } from './console/urls.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
 import type { CommandKit } from './lifecycle.commands.ts';
-import { chooseClient, createMember, disableMember, listMembers } from './members/members.service.ts';
+import {
+  chooseClient,
+  createMember,
+  disableMember,
+  listMembersWithGroups,
+} from './members/members.service.ts';
 import { ROLES } from './members/roles.ts';
 
 /** The client a member command works in, or why there is none (printed, exit 1). */
@@ -74,12 +79,12 @@ export function registerMembersCommands(
         }
       }),
     );
-  withFlags(members.command('list').description('list members (never their passwords)'))
+  withFlags(members.command('list').description('list members with their role, state and groups (never their passwords)'))
     .option('--client <id>', 'only this client')
     .option('--json', 'print JSON')
     .action(async (opts) =>
       withDeps(opts, async (deps) => {
-        const rows = await listMembers(deps, opts.client);
+        const rows = await listMembersWithGroups(deps, opts.client);
         if (opts.json) return void process.stdout.write(`${JSON.stringify(rows)}\n`);
         process.stdout.write(`Database: ${describeDatabase(deps.config.DATABASE_URL)}\n`);
         if (rows.length === 0) {
@@ -90,8 +95,9 @@ export function registerMembersCommands(
         for (const m of rows) {
           const state = m.disabled_at ? `disabled ${m.disabled_at}` : m.has_password ? 'active' : 'invited';
           const name = m.name ? `  "${m.name}"` : '';
+          const groups = m.groups.length > 0 ? `  groups: ${m.groups.join(', ')}` : '';
           process.stdout.write(
-            `${m.email}${name}  ${m.role}  client=${m.client_id} (${m.client_name})  ${state}\n`,
+            `${m.email}${name}  ${m.role}  client=${m.client_id} (${m.client_name})  ${state}${groups}\n`,
           );
         }
       }),

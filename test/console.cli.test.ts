@@ -18,7 +18,7 @@ afterAll(() => {
 /** A browser on a running server, with just enough of a cookie jar for the Console. */
 function visitor(server: Server) {
   const jar = new Map<string, string>();
-  async function send(path: string, form?: Record<string, string>) {
+  async function send(path: string, form?: Record<string, string | string[]>) {
     const res = await fetch(`${server.url}${path}`, {
       method: form ? 'POST' : 'GET',
       redirect: 'manual',
@@ -26,7 +26,12 @@ function visitor(server: Server) {
         cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
         ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
-      body: form ? new URLSearchParams(form).toString() : undefined,
+      // A field given several values repeats, as ticked checkboxes do.
+      body: form
+        ? new URLSearchParams(
+            Object.entries(form).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, x])),
+          ).toString()
+        : undefined,
     });
     for (const header of res.headers.getSetCookie()) {
       const [pair = ''] = header.split(';');
@@ -38,7 +43,7 @@ function visitor(server: Server) {
   }
   return {
     get: (path: string) => send(path),
-    async submit(path: string, action: string, fields: Record<string, string>) {
+    async submit(path: string, action: string, fields: Record<string, string | string[]>) {
       const page = await send(path);
       return send(action, { _csrf: csrfOf(page.html), ...fields });
     },
@@ -120,6 +125,27 @@ describe('the Console from the command line', () => {
     expect((await dev.submit(link, link, { password: PASSWORD })).status).toBe(303);
     expect(await dev.signedIn()).toBe(true);
     expect(await ok(['members', 'list'])).toMatch(/dev@acme\.example {2}"Dev" {2}developer .* active/);
+  });
+
+  it('members list names each member’s groups, as the Team page sets them', async () => {
+    const root = visitor(server);
+    await root.submit('/console', '/console/sign-in', { email: 'root@acme.example', password: PASSWORD });
+    for (const name of ['Support <b>', 'Sales']) {
+      expect((await root.submit('/console/team', '/console/team/groups', { name })).status).toBe(303);
+    }
+    const team = (await root.get('/console/team')).html;
+    const groupIds = [...team.matchAll(/href="\/console\/team\/groups\/([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+    expect(groupIds).toHaveLength(2);
+    const devId = /href="\/console\/team\/members\/([0-9a-f-]{36})">Dev</.exec(team)?.[1] ?? '';
+    const page = `/console/team/members/${devId}`;
+    expect((await root.submit(page, page, { role: 'developer', groups: groupIds })).status).toBe(303);
+
+    const list = await ok(['members', 'list']);
+    expect(list).toMatch(/dev@acme\.example {2}"Dev" {2}developer .* active {2}groups: Sales, Support <b>\n/);
+    expect(list).toMatch(/root@acme\.example {2}"Root" {2}admin .* active\n/);
+    const json = JSON.parse(await ok(['members', 'list', '--json'])) as { email: string; groups: string[] }[];
+    expect(json.find((m) => m.email === 'dev@acme.example')?.groups).toEqual(['Sales', 'Support <b>']);
+    expect(json.find((m) => m.email === 'root@acme.example')?.groups).toEqual([]);
   });
 
   it('refuses what the Console would: a taken email in any case, a short password, an unknown role', async () => {

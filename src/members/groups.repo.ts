@@ -97,6 +97,18 @@ export function listMemberships(db: Db, clientId: string) {
     .execute();
 }
 
+/** The name of every group each member is in (of one client, or of all), by name. */
+export function listMembershipNames(db: Db, clientId?: string) {
+  let q = db
+    .selectFrom('member_groups as mg')
+    .innerJoin('groups as g', (j) =>
+      j.onRef('g.client_id', '=', 'mg.client_id').onRef('g.id', '=', 'mg.group_id'),
+    )
+    .select(['mg.client_id', 'mg.member_id', 'g.name']);
+  if (clientId !== undefined) q = q.where('mg.client_id', '=', clientId);
+  return q.orderBy('g.name').execute();
+}
+
 /** Puts a member in exactly these groups. */
 export async function replaceMemberGroups(
   db: Db,

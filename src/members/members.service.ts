@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import { AppError, type FieldErrors } from '../errors.ts';
 import { isEmailAddress } from '../http/email-address.ts';
 import { newId } from '../lib/ids.ts';
-import { existingGroupIds, replaceMemberGroups } from './groups.repo.ts';
+import { existingGroupIds, listMembershipNames, replaceMemberGroups } from './groups.repo.ts';
 import { issueMemberToken, retireMemberTokens } from './member-tokens.service.ts';
 import * as repo from './members.repo.ts';
 import { passwordProblems } from './password.ts';
@@ -108,6 +108,20 @@ export async function createMember(
 export async function listMembers(deps: Pick<Deps, 'db'>, clientId?: string) {
   const rows = await repo.listMembers(deps.db, clientId);
   return rows.map((r) => ({ ...r, has_password: Boolean(r.has_password) }));
+}
+
+/** The members (of one client, or of all), each with the names of their groups. */
+export async function listMembersWithGroups(deps: Pick<Deps, 'db'>, clientId?: string) {
+  const [rows, memberships] = await Promise.all([
+    listMembers(deps, clientId),
+    listMembershipNames(deps.db, clientId),
+  ]);
+  const groups = new Map<string, string[]>();
+  for (const m of memberships) {
+    const key = `${m.client_id}/${m.member_id}`;
+    groups.set(key, [...(groups.get(key) ?? []), m.name]);
+  }
+  return rows.map((r) => ({ ...r, groups: groups.get(`${r.client_id}/${r.id}`) ?? [] }));
 }
 
 /**
