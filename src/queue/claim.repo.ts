@@ -117,7 +117,8 @@ async function fairDueJobs(
  * due queued jobs, fairly across clients. Each is held until its kind's time in `lease`,
  * and each claim counts an attempt. Every lookup is an index seek, however many jobs wait.
  * `clientNow` is a client's time (which sandbox test clocks may move); leases run on the
- * server's, the same for every client.
+ * server's, the same for every client. `running` is what this worker runs now, or null for
+ * a claim that does not look for lapsed jobs.
  */
 export async function claimDue(
   db: Db,
@@ -127,11 +128,11 @@ export async function claimDue(
   lease: LeaseUntil,
   limit: number,
   cursor: ClaimCursor,
-  running: string[],
+  running: string[] | null,
 ): Promise<JobsTable[]> {
   const now = lease.now;
   const claim = async (q: Db) => {
-    const lapsed = (await lapsedJobs(q, lane, running, now, limit).execute(q)).rows;
+    const lapsed = running ? (await lapsedJobs(q, lane, running, now, limit).execute(q)).rows : [];
     const due =
       lapsed.length < limit ? await fairDueJobs(q, lane, clientNow, limit - lapsed.length, cursor) : [];
     const ids = [...lapsed, ...due];

@@ -37,6 +37,12 @@ const FINISHED_RETENTION_MS = 3600_000;
 const PRUNE_EVERY_MS = 60_000;
 const PRUNE_BATCH = 1000;
 const PRUNE_BATCHES = 20;
+/**
+ * How often a lane looks for jobs whose lease ran out. Only a dead worker leaves them, and
+ * a lease lasts a minute, so once a second is soon enough; looking on every claim cost a
+ * query per few jobs.
+ */
+const LAPSED_EVERY_MS = 1000;
 
 interface Lane {
   name: JobLane;
@@ -46,6 +52,8 @@ interface Lane {
   timer: NodeJS.Timeout | null;
   ticking: Promise<void> | null;
   cursor: ClaimCursor;
+  /** When the lane last looked for lapsed jobs (server time, ms). */
+  lapsedAt: number;
 }
 
 /**
@@ -76,6 +84,7 @@ export class Worker {
       timer: null,
       ticking: null,
       cursor: { client: '' },
+      lapsedAt: Number.NEGATIVE_INFINITY,
     }));
   }
 
@@ -131,7 +140,12 @@ export class Worker {
     if (!this.running) return;
     if (lane.timer) clearTimeout(lane.timer);
     lane.timer = null;
-    if (!lane.ticking) lane.ticking = this.tick(lane).finally(() => (lane.ticking = null));
+    if (lane.ticking) return;
+    // One turn of the event loop later: the jobs a commit settles together all finish in the
+    // same turn, and one claim then fills every slot they freed instead of one claim each.
+    lane.ticking = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => (this.running ? this.tick(lane) : undefined))
+      .finally(() => (lane.ticking = null));
   }
 
   private readonly renew = (): void => {
@@ -186,6 +200,9 @@ export class Worker {
     const offsets = this.deps.config.SANDBOX ? await clockOffsets(this.deps.db) : new Map<string, number>();
     const clientNow = (clientId: string) =>
       new Date(now.getTime() + (offsets.get(clientId) ?? 0)).toISOString();
+    const sinceLapsed = now.getTime() - lane.lapsedAt;
+    const lookForLapsed = sinceLapsed >= LAPSED_EVERY_MS || sinceLapsed < 0;
+    if (lookForLapsed) lane.lapsedAt = now.getTime();
     const jobs = await claimDue(
       this.deps.db,
       this.id,
@@ -194,7 +211,7 @@ export class Worker {
       this.leaseUntil(now),
       free,
       lane.cursor,
-      this.runningIds(),
+      lookForLapsed ? this.runningIds() : null,
     );
     for (const job of jobs) {
       // A run that cannot even settle (the database gone, a full disk) is logged; its lease
