@@ -79,7 +79,11 @@ export function registerMembersCommands(
         }
       }),
     );
-  withFlags(members.command('list').description('list members with their role, state and groups (never their passwords)'))
+  withFlags(
+    members
+      .command('list')
+      .description('list members with their role, state and groups (never their passwords)'),
+  )
     .option('--client <id>', 'only this client')
     .option('--json', 'print JSON')
     .action(async (opts) =>
