@@ -1,3 +1,4 @@
+import { isPostgres } from '../db/client.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, type FieldErrors } from '../errors.ts';
 import { type RecoveryPoint, resourceName } from '../http/idempotency.ts';
@@ -39,15 +40,22 @@ export async function sendInvite(
   schemaErrors: FieldErrors = {},
   recovery?: RecoveryPoint,
 ): Promise<InviteObject> {
-  // The settings and templates are read inside the write's transaction: on SQLite a read of
-  // its own costs a lock and, while others write, a cold page cache (about 50 µs a send,
-  // where the writer's warm cache takes a few). A refused send writes nothing.
-  const { row, deliveries } = await transactAndWake(deps, async (trx) => {
-    const within = { ...deps, db: trx };
-    const prepared = await prepareInvite(within, await sendContext(within, clientId), body, schemaErrors);
+  const prepare = async (d: Deps) => {
+    const prepared = await prepareInvite(d, await sendContext(d, clientId), body, schemaErrors);
     if ('errors' in prepared) throw AppError.fields(prepared.errors);
-    await recovery?.mark(trx, resourceName('invite', prepared.invite.row.id));
-    return { row: prepared.invite.row, deliveries: await writeInvite(trx, deps, prepared.invite) };
+    return prepared.invite;
+  };
+  // On SQLite the settings and templates are read inside the write's member of a shared
+  // commit: a read of its own costs a lock and, while others commit, a cold page cache
+  // (about 50 µs a send, where the writer's warm cache takes a few). Not for a body the
+  // schema refused, which is answered without the write lock another process may hold; nor
+  // on PostgreSQL, where reads inside would hold the transaction's connection through their
+  // round trips.
+  const before = isPostgres(deps.db) || Object.keys(schemaErrors).length > 0 ? await prepare(deps) : null;
+  const { row, deliveries } = await transactAndWake(deps, async (trx) => {
+    const invite = before ?? (await prepare({ ...deps, db: trx }));
+    await recovery?.mark(trx, resourceName('invite', invite.row.id));
+    return { row: invite.row, deliveries: await writeInvite(trx, deps, invite) };
   });
   return answerInvite(deps, { ...row, deliveries: deliveries.reverse() });
 }
