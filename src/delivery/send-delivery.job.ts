@@ -68,31 +68,23 @@ async function markSent(
   });
 }
 
-const stop = (outcome: Outcome) => ({ stop: outcome });
-
-/** What a send needs before it goes out, or the outcome that stops it. */
-async function readSend(db: Deps['db'], deps: Deps, job: Job) {
-  const delivery = job.delivery_id ? await findDelivery(db, job.client_id, job.delivery_id) : undefined;
-  const invite = delivery && (await findInvite(db, job.client_id, delivery.invite_id));
-  if (!delivery || !invite) return stop({ kind: 'failed', error: 'delivery no longer exists' });
-  if (invite.status === 'revoked') return stop({ kind: 'cancelled', reason: 'invite revoked' });
-  if (isClosed(invite, deps.clock.now())) return stop({ kind: 'cancelled', reason: 'invite expired' });
-  const suppressed = await findSuppression(db, job.client_id, delivery.method, delivery.recipient);
-  if (suppressed) return stop({ kind: 'failed', error: `recipient suppressed: ${suppressed.reason}` });
-  return { delivery, invite, render: await renderContextFor(db, invite, deps.config.PUBLIC_URL) };
-}
-
 /** Sends one invite delivery (email or SMS) through the configured channel. */
 export const sendDeliveryJob: JobHandler<'delivery.send'> = {
   async run(deps, job): Promise<Outcome> {
-    // One transaction for the reads: on SQLite they then run on the writer's warm page cache
-    // instead of each taking a read lock of its own.
-    const read = await deps.db.transaction().execute((trx) => readSend(trx, deps, job));
-    if ('stop' in read) return read.stop;
-    const { delivery, invite } = read;
+    const delivery = job.delivery_id
+      ? await findDelivery(deps.db, job.client_id, job.delivery_id)
+      : undefined;
+    const invite = delivery && (await findInvite(deps.db, job.client_id, delivery.invite_id));
+    if (!delivery || !invite) return { kind: 'failed', error: 'delivery no longer exists' };
+    if (invite.status === 'revoked') return { kind: 'cancelled', reason: 'invite revoked' };
+    if (isClosed(invite, deps.clock.now())) return { kind: 'cancelled', reason: 'invite expired' };
+
+    const suppressed = await findSuppression(deps.db, job.client_id, delivery.method, delivery.recipient);
+    if (suppressed) return { kind: 'failed', error: `recipient suppressed: ${suppressed.reason}` };
+
     const links = deliveryLinks(deps.config.PUBLIC_URL, invite.id, delivery.id);
     const ctx = {
-      ...read.render,
+      ...(await renderContextFor(deps.db, invite, deps.config.PUBLIC_URL)),
       url: links.url,
       purpose: delivery.kind === 'reminder' ? ('reminder' as const) : ('invite' as const),
     };
