@@ -1,13 +1,12 @@
 import { hostname } from 'node:os';
-import { Value } from '@sinclair/typebox/value';
 import { clockOffsets } from '../db/sandbox-clocks.repo.ts';
 import type { JobLane, JobsTable } from '../db/tables.ts';
 import type { Deps } from '../deps.ts';
 import { inClientTime } from '../lib/client-time.ts';
 import { newId } from '../lib/ids.ts';
+import { logAttempt } from './attempt-log.ts';
 import { type ClaimCursor, claimDue, type LeaseUntil, renewLeases } from './claim.repo.ts';
 import {
-  type ClaimedJob,
   JOB_KIND_NAMES,
   JOB_LANES,
   type JobCatalog,
@@ -18,8 +17,9 @@ import {
   LEASE_MS,
 } from './jobs.ts';
 import { insertAttempt, nextDueAt, pruneFinishedJobs, settleJob } from './queue.repo.ts';
+import { isJobKind, readJob } from './read-job.ts';
 import { pruneExpired } from './retention.ts';
-import { type Settlement, settlementOf } from './settle.ts';
+import { settlementOf } from './settle.ts';
 
 export interface WorkerOptions {
   /** Jobs of the messages lane (emails, texts, notices) run at once. */
@@ -38,9 +38,10 @@ const PRUNE_EVERY_MS = 60_000;
 const PRUNE_BATCH = 1000;
 const PRUNE_BATCHES = 20;
 /**
- * How often a lane looks for jobs whose lease ran out. Only a dead worker leaves them, and
- * a lease lasts a minute, so once a second is soon enough; looking on every claim cost a
- * query per few jobs.
+ * How often a lane looks for jobs whose lease ran out (more often while it finds a claim's
+ * worth). Only a dead worker, or a run that could not be settled, leaves them, after a lease
+ * of at least 5 s (a minute by default): once a second is soon enough, where looking on every
+ * claim cost a query per few jobs.
  */
 const LAPSED_EVERY_MS = 1000;
 
@@ -54,6 +55,8 @@ interface Lane {
   cursor: ClaimCursor;
   /** When the lane last looked for lapsed jobs (server time, ms). */
   lapsedAt: number;
+  /** A wake arrived while a tick ran: the lane ticks again once it ends. */
+  again: boolean;
 }
 
 /**
@@ -85,6 +88,7 @@ export class Worker {
       ticking: null,
       cursor: { client: '' },
       lapsedAt: Number.NEGATIVE_INFINITY,
+      again: false,
     }));
   }
 
@@ -138,14 +142,24 @@ export class Worker {
 
   private wakeLane(lane: Lane): void {
     if (!this.running) return;
+    // Not lost: a wake during a tick (a job queued after its claim looked) ticks again.
+    if (lane.ticking) {
+      lane.again = true;
+      return;
+    }
     if (lane.timer) clearTimeout(lane.timer);
     lane.timer = null;
-    if (lane.ticking) return;
     // One turn of the event loop later: the jobs a commit settles together all finish in the
     // same turn, and one claim then fills every slot they freed instead of one claim each.
     lane.ticking = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => (this.running ? this.tick(lane) : undefined))
-      .finally(() => (lane.ticking = null));
+      .finally(() => {
+        lane.ticking = null;
+        if (lane.again) {
+          lane.again = false;
+          this.wakeLane(lane);
+        }
+      });
   }
 
   private readonly renew = (): void => {
@@ -180,7 +194,8 @@ export class Worker {
     } catch (err) {
       this.deps.log.error({ err, lane: lane.name }, 'worker could not claim jobs');
     }
-    if (!this.running) return;
+    // A full lane waits for a run to end: each one that does wakes it.
+    if (!this.running || lane.inFlight.size >= lane.concurrency) return;
     // A full batch suggests more is waiting; otherwise sleep until the next job is due.
     let delay = this.opts.pollMs;
     if (claimed > 0 && lane.inFlight.size < lane.concurrency) delay = 0;
@@ -213,6 +228,8 @@ export class Worker {
       lane.cursor,
       lookForLapsed ? this.runningIds() : null,
     );
+    // As many as there was room for: lapsed jobs may be left, so the next claim looks again.
+    if (lookForLapsed && jobs.length === free) lane.lapsedAt = Number.NEGATIVE_INFINITY;
     for (const job of jobs) {
       // A run that cannot even settle (the database gone, a full disk) is logged; its lease
       // lapses and the job runs again.
@@ -290,59 +307,4 @@ export class Worker {
     if (s.hook.kind === 'retry') await handler.onRetry?.(deps, ref, s.hook.at, s.hook.error);
     else await handler.onDead?.(deps, ref, s.hook.error);
   }
-}
-
-// What an operator follows: retries warn, give-ups are errors, a pacing deferral is routine.
-const LEVELS: Record<string, 'info' | 'warn' | 'error' | 'debug'> = {
-  sent: 'info',
-  cancelled: 'info',
-  deferred: 'debug',
-  retry: 'warn',
-  failed: 'error',
-};
-
-/** One line per attempt, with what the provider or receiver answered. */
-function logAttempt(
-  deps: Deps,
-  row: JobsTable,
-  outcome: JobOutcome,
-  s: Settlement,
-  durationMs: number,
-): void {
-  const detail = 'detail' in outcome && outcome.detail ? outcome.detail : {};
-  const line = {
-    job: row.id,
-    kind: row.kind,
-    client: row.client_id,
-    invite: row.invite_id,
-    delivery: row.delivery_id,
-    channel: typeof detail.channel === 'string' ? detail.channel : undefined,
-    attempt: row.attempts,
-    outcome: s.recorded,
-    response: 'response' in outcome ? (outcome.response ?? null) : null,
-    error: s.error,
-    next_attempt_at: s.hook?.kind === 'retry' ? s.hook.at.toISOString() : undefined,
-    duration_ms: durationMs,
-  };
-  deps.log[LEVELS[s.recorded] ?? 'info'](line, `${row.kind} attempt ${row.attempts}: ${s.recorded}`);
-}
-
-/** A claimed row as its kind declares it, or why it cannot run. */
-const isJobKind = (kind: string): kind is JobKind => (JOB_KIND_NAMES as string[]).includes(kind);
-
-function readJob(row: JobsTable): { job: ClaimedJob; error?: never } | { job?: never; error: string } {
-  const kind = row.kind;
-  if (!isJobKind(kind)) return { error: `unknown job kind ${kind}` };
-  let payload: unknown;
-  try {
-    payload = JSON.parse(row.payload);
-  } catch {
-    return { error: `invalid payload for ${kind}: not JSON` };
-  }
-  const schema = jobType(kind).payload;
-  if (!Value.Check(schema, payload)) {
-    const first = Value.Errors(schema, payload).First();
-    return { error: `invalid payload for ${kind}: ${first ? `${first.path || '/'} ${first.message}` : ''}` };
-  }
-  return { job: { ...row, kind, payload } as ClaimedJob };
 }
