@@ -41,6 +41,13 @@ function printRefusal(err: unknown): void {
   process.exitCode = 1;
 }
 
+/**
+ * A name as one item of a comma-separated line: quoted and escaped when it holds a comma or
+ * a control character, which could otherwise fake a line or an item in the terminal.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const listed = (name: string) => (/[,\u0000-\u001f\u007f-\u009f]/.test(name) ? JSON.stringify(name) : name);
+
 /** `members create`, `members list` and `members disable`. */
 export function registerMembersCommands(
   program: Command,
@@ -98,8 +105,8 @@ export function registerMembersCommands(
         }
         for (const m of rows) {
           const state = m.disabled_at ? `disabled ${m.disabled_at}` : m.has_password ? 'active' : 'invited';
-          const name = m.name ? `  "${m.name}"` : '';
-          const groups = m.groups.length > 0 ? `  groups: ${m.groups.join(', ')}` : '';
+          const name = m.name ? `  ${JSON.stringify(m.name)}` : '';
+          const groups = m.groups.length > 0 ? `  groups: ${m.groups.map(listed).join(', ')}` : '';
           process.stdout.write(
             `${m.email}${name}  ${m.role}  client=${m.client_id} (${m.client_name})  ${state}${groups}\n`,
           );

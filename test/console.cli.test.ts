@@ -130,7 +130,8 @@ describe('the Console from the command line', () => {
   it('members list names each member’s groups, as the Team page sets them', async () => {
     const root = visitor(server);
     await root.submit('/console', '/console/sign-in', { email: 'root@acme.example', password: PASSWORD });
-    for (const name of ['Support <b>', 'Sales']) {
+    // A name with a line break must not fake a line in the terminal.
+    for (const name of ['Support <b>', 'Sales\nroot@acme.example  admin']) {
       expect((await root.submit('/console/team', '/console/team/groups', { name })).status).toBe(303);
     }
     const team = (await root.get('/console/team')).html;
@@ -141,10 +142,16 @@ describe('the Console from the command line', () => {
     expect((await root.submit(page, page, { role: 'developer', groups: groupIds })).status).toBe(303);
 
     const list = await ok(['members', 'list']);
-    expect(list).toMatch(/dev@acme\.example {2}"Dev" {2}developer .* active {2}groups: Sales, Support <b>\n/);
+    expect(list).toMatch(
+      /dev@acme\.example {2}"Dev" {2}developer .* active {2}groups: "Sales\\nroot@acme\.example {2}admin", Support <b>\n/,
+    );
+    expect(list).not.toMatch(/^root@acme\.example {2}admin$/m);
     expect(list).toMatch(/root@acme\.example {2}"Root" {2}admin .* active\n/);
     const json = JSON.parse(await ok(['members', 'list', '--json'])) as { email: string; groups: string[] }[];
-    expect(json.find((m) => m.email === 'dev@acme.example')?.groups).toEqual(['Sales', 'Support <b>']);
+    expect(json.find((m) => m.email === 'dev@acme.example')?.groups).toEqual([
+      'Sales\nroot@acme.example  admin',
+      'Support <b>',
+    ]);
     expect(json.find((m) => m.email === 'root@acme.example')?.groups).toEqual([]);
   });
 
