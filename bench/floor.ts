@@ -10,11 +10,11 @@ import { newId } from '../src/lib/ids.ts';
  *
  * - `GET /floor/invites/:id` reads the invite and its deliveries from READ_DB by key, as
  *   the retrieve does, and answers them as JSON.
- * - `POST /floor/invites` writes one send's rows into WRITE_DB (the user, the invite, its
- *   delivery, the delivery's job and `invite.sent`), copied from the template invite
- *   TEMPLATE_INVITE with fresh ids (time-ordered, as the API's are, so each index grows at
- *   its end). Sends of one event-loop turn share a commit, each in
- *   its own savepoint, as the API's group commit does.
+ * - `POST /floor/invites` writes one send's rows (the user, the invite, its delivery, the
+ *   delivery's job and `invite.sent`), copied from the template invite TEMPLATE_INVITE with
+ *   fresh time-ordered ids, as the API's are. They go to WRITE_DB, a file of its own that
+ *   starts nearly empty (the API's holds the seeded invites). Sends of one event-loop turn
+ *   share a commit, each in its own savepoint, as the API's group commit does.
  */
 function open(file: string): Database.Database {
   const db = new Database(file);

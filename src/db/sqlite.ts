@@ -271,7 +271,9 @@ export function sqliteDialect(file: string): Dialect {
   // keeps a savepoint's page copies in a statement journal that spills to a temporary file
   // past 64 KiB: one send's rows and indexes pass that, and the file made the invite's INSERT
   // about four times slower (98 µs against 23). In memory it never touches the disk. The
-  // reader, which runs the large sorts (lists, exports), keeps its temporary files on disk.
+  // reader, which runs the large sorts (lists, exports), keeps its temporary files on disk;
+  // the writer's own sorts (a migration's CREATE INDEX) take memory the size of the index.
+  // An in-memory database has one connection, and all of it is in memory anyway.
   writer.pragma('temp_store = MEMORY');
   // An in-memory database exists only on its own connection.
   const reader = file === ':memory:' ? writer : new SQLite(file);
