@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { createKey, listKeys, revokeKey } from './auth/keys.service.ts';
+import { databaseWhere } from './db/client.ts';
+import { printable } from './lib/terminal.ts';
 import type { CommandKit } from './lifecycle.commands.ts';
 
 /** `keys create`, `keys list` and `keys revoke ID`. */
-export function registerKeysCommands(
-  program: Command,
-  { withFlags, withDeps, describeDatabase }: CommandKit,
-): void {
+export function registerKeysCommands(program: Command, { withFlags, withDeps }: CommandKit): void {
   const keys = program.command('keys').description('manage API keys');
   withFlags(keys.command('create').description('create an API key; its secret is shown once'))
     .requiredOption('--name <name>', 'a name for the key')
@@ -16,7 +15,7 @@ export function registerKeysCommands(
       withDeps(opts, async (deps) => {
         const key = await createKey(deps, { name: opts.name, clientId: opts.client });
         // A key in the wrong database works nowhere: say which one it went to.
-        const database = describeDatabase(deps.config.DATABASE_URL);
+        const database = databaseWhere(deps.config.DATABASE_URL).described;
         if (opts.json) {
           const { api_key_id, api_key_secret, client_id } = key;
           process.stdout.write(`${JSON.stringify({ api_key_id, api_key_secret, client_id, database })}\n`);
@@ -40,7 +39,9 @@ export function registerKeysCommands(
           return void process.stdout.write('No API keys. Create one: invitekit keys create --name dev\n');
         for (const k of rows) {
           const state = k.revoked_at ? `revoked ${k.revoked_at}` : 'active';
-          process.stdout.write(`${k.id}  ${k.name}  client=${k.client_id} (${k.client_name})  ${state}\n`);
+          process.stdout.write(
+            `${k.id}  ${printable(k.name)}  client=${k.client_id} (${printable(k.client_name)})  ${state}\n`,
+          );
         }
       }),
     );

@@ -1,7 +1,9 @@
 import { type Command, Option } from 'commander';
 import { setPasswordUrl } from './console/urls.ts';
+import { databaseWhere } from './db/client.ts';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
+import { printable } from './lib/terminal.ts';
 import type { CommandKit } from './lifecycle.commands.ts';
 import {
   chooseClient,
@@ -41,18 +43,8 @@ function printRefusal(err: unknown): void {
   process.exitCode = 1;
 }
 
-/**
- * A name as one item of a comma-separated line: quoted and escaped when it holds a comma or
- * a control character, which could otherwise fake a line or an item in the terminal.
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-const listed = (name: string) => (/[,\u0000-\u001f\u007f-\u009f]/.test(name) ? JSON.stringify(name) : name);
-
 /** `members create`, `members list` and `members disable`. */
-export function registerMembersCommands(
-  program: Command,
-  { withFlags, withDeps, describeDatabase }: CommandKit,
-): void {
+export function registerMembersCommands(program: Command, { withFlags, withDeps }: CommandKit): void {
   const members = program.command('members').description('manage the people who sign in to the Console');
   withFlags(members.command('create').description('add a member to a client'))
     .requiredOption('--email <email>', 'the address they sign in with')
@@ -76,7 +68,7 @@ export function registerMembersCommands(
           });
           process.stdout.write(
             `Created ${member.role} ${member.email} in client ${client.id} (${client.name}).\n` +
-              `Database: ${describeDatabase(deps.config.DATABASE_URL)}\n` +
+              `Database: ${databaseWhere(deps.config.DATABASE_URL).described}\n` +
               (setPasswordToken
                 ? `One-time link to set their password (valid 24 hours):\n  ${setPasswordUrl(deps.config.PUBLIC_URL, setPasswordToken)}\n`
                 : `They sign in at ${deps.config.PUBLIC_URL}/console\n`),
@@ -97,7 +89,7 @@ export function registerMembersCommands(
       withDeps(opts, async (deps) => {
         const rows = await listMembersWithGroups(deps, opts.client);
         if (opts.json) return void process.stdout.write(`${JSON.stringify(rows)}\n`);
-        process.stdout.write(`Database: ${describeDatabase(deps.config.DATABASE_URL)}\n`);
+        process.stdout.write(`Database: ${databaseWhere(deps.config.DATABASE_URL).described}\n`);
         if (rows.length === 0) {
           return void process.stdout.write(
             'No members. Add one: invitekit members create --email E --role admin\n',
@@ -106,9 +98,10 @@ export function registerMembersCommands(
         for (const m of rows) {
           const state = m.disabled_at ? `disabled ${m.disabled_at}` : m.has_password ? 'active' : 'invited';
           const name = m.name ? `  ${JSON.stringify(m.name)}` : '';
-          const groups = m.groups.length > 0 ? `  groups: ${m.groups.map(listed).join(', ')}` : '';
+          const groups =
+            m.groups.length > 0 ? `  groups: ${m.groups.map((g) => printable(g, ',')).join(', ')}` : '';
           process.stdout.write(
-            `${m.email}${name}  ${m.role}  client=${m.client_id} (${m.client_name})  ${state}${groups}\n`,
+            `${m.email}${name}  ${m.role}  client=${m.client_id} (${printable(m.client_name)})  ${state}${groups}\n`,
           );
         }
       }),
@@ -129,7 +122,7 @@ export function registerMembersCommands(
         const sessions = `${done.sessionsEnded} session${done.sessionsEnded === 1 ? '' : 's'} ended`;
         process.stdout.write(
           `${done.alreadyDisabled ? 'Already disabled' : 'Disabled'}: ${done.member.email} in client ${client.id}; ${sessions}.\n` +
-            `Database: ${describeDatabase(deps.config.DATABASE_URL)}\n`,
+            `Database: ${databaseWhere(deps.config.DATABASE_URL).described}\n`,
         );
       }),
     );

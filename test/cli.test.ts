@@ -141,6 +141,15 @@ describe('invitekit CLI', () => {
     }
   });
 
+  it('keys list prints a name with a line break quoted, on the key’s own line', async () => {
+    const name = 'evil\nFAKEKEY  ci  client=x (default)  active';
+    const made = JSON.parse(await ok(['keys', 'create', '--name', name, '--json']));
+    const list = await ok(['keys', 'list']);
+    expect(list).not.toMatch(/^FAKEKEY/m);
+    const line = list.split('\n').find((l) => l.startsWith(made.api_key_id));
+    expect(line).toContain(JSON.stringify(name));
+  });
+
   it('refuses a bad configuration, naming every bad key', async () => {
     const [fromEnv, fromFlags] = await Promise.all([
       cli(['serve'], { PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' }),
