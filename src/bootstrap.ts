@@ -7,7 +7,7 @@ import { captureEmail, captureSms } from './channels/capture.ts';
 import { smtpEmail } from './channels/smtp.ts';
 import { twilioSms } from './channels/twilio.ts';
 import { type Config, secretsOf } from './config.ts';
-import { type Db, databaseWhere, migrate, openDb, waitForDatabase } from './db/client.ts';
+import { type Db, isPostgres, migrate, openDb, waitForDatabase } from './db/client.ts';
 import { listenForJobs } from './db/pg-jobs-channel.ts';
 import { getOrCreateSetting } from './db/settings.repo.ts';
 import { signalCommits } from './db/sqlite-commits.ts';
@@ -111,8 +111,8 @@ export async function createDeps(
     userTokenKey: new TextEncoder().encode(secret),
   };
   // A worker hears of jobs other processes queue at once, as it hears of its own.
-  if (databaseWhere(config.DATABASE_URL).kind === 'sqlite') signalCommits(db, deps.queueSignal, 'enqueued');
-  else listenForJobs(config.DATABASE_URL, deps.queueSignal, 'enqueued');
+  if (isPostgres(db)) listenForJobs(config.DATABASE_URL, deps.queueSignal, 'enqueued');
+  else signalCommits(db, deps.queueSignal, 'enqueued');
   if (config.INVITEKIT_API_KEY_ID && config.INVITEKIT_API_KEY_SECRET) {
     const key = await ensureKey(deps, config.INVITEKIT_API_KEY_ID, config.INVITEKIT_API_KEY_SECRET);
     if (key === 'revoked') {

@@ -97,8 +97,6 @@ export interface CommandKit {
   configFrom: (opts: Opts) => Config;
   /** Runs with the dependencies of those settings, closed after. */
   withDeps: <T>(opts: Opts, run: (deps: Deps) => Promise<T>) => Promise<T>;
-  /** Which database a URL names, for people to read, never its credentials. */
-  describeDatabase: (databaseUrl: string) => string;
 }
 
 /** `backup FILE`, `suppressions list` and `suppressions release ADDRESS`. */

@@ -86,11 +86,6 @@ function configFrom(opts: Record<string, string | boolean | undefined>): Config 
   return loaded;
 }
 
-/** Which database a URL names, for people to read: the file, or the server and database, never credentials. */
-function describeDatabase(databaseUrl: string): string {
-  return databaseWhere(databaseUrl).described;
-}
-
 /** Where the start, stop and exit lines go: written at any level but silent, as an operator needs them. */
 function lifecycleLog(deps: Deps): Deps['log'] {
   return deps.log.level === 'silent' ? deps.log : deps.log.child({}, { level: 'info' });
@@ -102,7 +97,7 @@ function startFields(deps: Deps): Record<string, unknown> {
   return {
     version: VERSION,
     mode: config.SANDBOX ? 'sandbox' : 'live',
-    database: describeDatabase(config.DATABASE_URL),
+    database: databaseWhere(config.DATABASE_URL).described,
     database_kind: databaseWhere(config.DATABASE_URL).kind,
     channels: { email: channels.email.name, sms: channels.sms.name },
   };
@@ -239,7 +234,7 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
     '',
     `  invitekit ${VERSION} is running at ${config.PUBLIC_URL}`,
     `  API reference:  ${config.PUBLIC_URL}/docs   (OpenAPI: ${config.PUBLIC_URL}/openapi.json)`,
-    `  Database:       ${describeDatabase(config.DATABASE_URL)}`,
+    `  Database:       ${databaseWhere(config.DATABASE_URL).described}`,
     `  Email:          ${deps.channels.email.name === 'capture' ? 'captured (see /outbox)' : 'SMTP'}` +
       `   SMS: ${deps.channels.sms.name === 'capture' ? 'captured (see /outbox)' : 'Twilio'}` +
       `   Worker: ${worker ? 'in this process' : 'off (--no-worker)'}`,
@@ -293,7 +288,7 @@ async function work(opts: Record<string, string | undefined>): Promise<void> {
     async () => worker.stop(deps.config.SHUTDOWN_GRACE_SECONDS * 1000),
     async () => metrics?.close(),
   ]);
-  const where = describeDatabase(deps.config.DATABASE_URL);
+  const where = databaseWhere(deps.config.DATABASE_URL).described;
   if (process.stdout.isTTY) {
     process.stdout.write(`invitekit ${VERSION} worker ${worker.id} running on ${where}\n`);
     return;
@@ -340,7 +335,7 @@ withFlags(program.command('migrate').description('apply database migrations and 
   },
 );
 
-const kit = { withFlags, configFrom, withDeps, describeDatabase };
+const kit = { withFlags, configFrom, withDeps };
 registerKeysCommands(program, kit);
 registerMembersCommands(program, kit);
 registerLifecycleCommands(program, kit);

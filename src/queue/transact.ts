@@ -14,8 +14,8 @@ export type JobTx = Db & { readonly [queueing]: true };
 /**
  * Runs a change that may queue jobs (messages, notices, webhooks) in one transaction, then
  * wakes an in-process worker, and those of other processes as it commits: jobs are only
- * visible once committed, and without the wake they would wait for the worker's next poll. Changes that queue nothing use
- * `db.transaction()` directly.
+ * visible once committed, and without the wake they would wait for the worker's next poll.
+ * Changes that queue nothing use `db.transaction()` directly.
  */
 export async function transactAndWake<T>(
   deps: Pick<Deps, 'db' | 'queueSignal'>,
