@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { percentile } from './lib.ts';
 
 export interface CaptureLatency {
   invites: number;
@@ -7,11 +8,6 @@ export interface CaptureLatency {
   p50: number;
   p99: number;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0
-    ? Number.NaN
-    : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN);
 
 /**
  * Milliseconds from each invite's send (its created_at) to its first captured message, for the
@@ -33,15 +29,12 @@ export async function captureLatency(file: string, since: string, waitMs = 60_00
           group by i.client_id, i.id`,
       )
       .all(since) as { ms: number | null }[];
-    const times = rows
-      .map((r) => r.ms)
-      .filter((ms): ms is number => ms !== null)
-      .sort((a, b) => a - b);
+    const times = rows.map((r) => r.ms).filter((ms): ms is number => ms !== null);
     return {
       invites: rows.length,
       missing: rows.length - times.length,
-      p50: Math.round(percentile(times, 0.5)),
-      p99: Math.round(percentile(times, 0.99)),
+      p50: Math.round(percentile(times, 50)),
+      p99: Math.round(percentile(times, 99)),
     };
   } finally {
     db.close();

@@ -8,6 +8,7 @@ import { createKey } from '../src/auth/keys.service.ts';
 import { closeDeps, createDeps } from '../src/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
 import { createMember } from '../src/members/members.service.ts';
+import { percentile } from './lib.ts';
 import { seedInvites } from './seed.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -78,9 +79,8 @@ export async function measureConsoleList(opts: {
       await res.arrayBuffer();
       if (i >= 10) times.push(took);
     }
-    times.sort((a, b) => a - b);
-    const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? 0;
-    return { p50: Math.round(at(0.5) * 10) / 10, p99: Math.round(at(0.99) * 10) / 10 };
+    const at = (p: number) => Math.round(percentile(times, p) * 10) / 10;
+    return { p50: at(50), p99: at(99) };
   }
 
   const rows: ConsoleListRow[] = [];

@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import { renderEmail } from '../src/templates/render.ts';
+import { percentile } from './lib.ts';
 import { startSinkProcess } from './smtp-sink.ts';
 
 export interface DeliveryRow {
@@ -10,10 +11,9 @@ export interface DeliveryRow {
   sent: number;
 }
 
-function percentile(values: number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+/** A latency percentile in whole milliseconds, or null when nothing was measured. */
+function latency(values: number[], p: number): number | null {
+  return values.length === 0 ? null : Math.round(percentile(values, p));
 }
 
 /** nodemailer alone, pooled like the app's channel, sending invite-sized mail to the sink. */
@@ -57,8 +57,8 @@ export async function measureNodemailerCeiling(seconds: number, concurrency: num
   return {
     name: 'ceiling: nodemailer alone → SMTP sink',
     perSecond: latencies.length / elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
+    p50: latency(latencies, 50),
+    p99: latency(latencies, 99),
     sent: latencies.length,
   };
 }
@@ -112,8 +112,8 @@ export async function measurePipeline(
   return {
     name,
     perSecond: latencies.length / elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
+    p50: latency(latencies, 50),
+    p99: latency(latencies, 99),
     sent: latencies.length,
   };
 }

@@ -71,3 +71,9 @@ export function table(rows: Row[], ceiling: number): string {
   ];
   return lines.join('\n');
 }
+
+/** The `p`th percentile (0-100) of `values`, in any order; NaN when there are none. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}

@@ -11,7 +11,7 @@ import { isPostgres } from '../src/db/client.ts';
 import type { Database } from '../src/db/tables.ts';
 import { listInvites } from '../src/invites/invites.repo.ts';
 import { createDatabase, startPostgres } from '../test/helpers/postgres.ts';
-import { freePort, load, type Row, startProcess } from './lib.ts';
+import { freePort, load, percentile, type Row, startProcess } from './lib.ts';
 import { seedInvites } from './seed.ts';
 
 /** PostgreSQL as one would run it for this: durable (fsync on), commits not waited for, like SQLite's WAL + NORMAL. */
@@ -33,8 +33,6 @@ export interface ScaleResult {
   explain: string;
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const ms = (n: number) => Math.round(n * 10) / 10;
 
 /**
@@ -53,7 +51,6 @@ async function walkPages(base: string, auth: string, requests: number, warmup = 
     if (i >= warmup) times.push(performance.now() - t);
     path = body.next ? new URL(body.next).pathname + new URL(body.next).search : first;
   }
-  times.sort((a, b) => a - b);
   return { p50: ms(percentile(times, 50)), p99: ms(percentile(times, 99)) };
 }
 
