@@ -196,10 +196,10 @@ export class Worker {
     }
     // A full lane waits for a run to end: each one that does wakes it.
     if (!this.running || lane.inFlight.size >= lane.concurrency) return;
-    // A full batch suggests more is waiting; otherwise sleep until the next job is due.
+    // A claim that found jobs looks again at once; otherwise sleep until the next job is due.
     let delay = this.opts.pollMs;
-    if (claimed > 0 && lane.inFlight.size < lane.concurrency) delay = 0;
-    else if (claimed === 0) {
+    if (claimed > 0) delay = 0;
+    else {
       const next = await nextDueAt(this.deps.db, lane.name).catch(() => null);
       if (next)
         delay = Math.max(0, Math.min(delay, new Date(next).getTime() - this.deps.clock.real().getTime()));
