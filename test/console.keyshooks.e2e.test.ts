@@ -17,6 +17,8 @@ import { type Receiver, webhookReceiver } from './helpers/webhooks.ts';
 const SHOTS = '/tmp/shots-keyshooks';
 const PASSWORD = 'correct horse battery';
 const HOSTILE = `<img src=x onerror=alert(1)>"'& Zoë`;
+/** One word as long as a name may be: the lists must wrap it, not widen past the screen. */
+const LONG_WORD = 'Supercalifragilistic'.repeat(5);
 
 let t: TestApp & { baseUrl: string };
 let baseUrl: string;
@@ -38,6 +40,7 @@ beforeAll(async () => {
   [{ t, browser }, receiver] = await Promise.all([startConsole(SHOTS, member, env), webhookReceiver()]);
   baseUrl = t.baseUrl;
   await createKey(t.deps, { name: HOSTILE, clientId: t.key.client_id });
+  await createKey(t.deps, { name: LONG_WORD, clientId: t.key.client_id });
 
   receiver.script('/crm', 500, 500);
   const hook = await t.request('POST', '/v2/webhooks', {
@@ -45,6 +48,11 @@ beforeAll(async () => {
   });
   expect(hook.status).toBe(200);
   hookId = hook.body.id;
+  // Subscribed to an event this file never causes, so the first one's log is all there is.
+  const long = await t.request('POST', '/v2/webhooks', {
+    body: { name: LONG_WORD, url: receiver.url(`/${LONG_WORD}`), events: ['invites.completed'] },
+  });
+  expect(long.status).toBe(200);
   const invite = (await t.request('POST', '/v2/invites', { body: inviteBody() })).body;
   await t.request('POST', `/v2/invites/${invite.id}/revoke`);
   await t.drain();
