@@ -27,7 +27,15 @@ export function operationsOf(doc: Json): Operation[] {
   );
 }
 
-const pick = <T>(xs: T[], fallback: fc.Arbitrary<T>) => (xs.length > 0 ? fc.constantFrom(...xs) : fallback);
+/**
+ * One of `xs` as it is when the value is drawn (the pools are restocked as the fuzzer deletes
+ * what they hold), or `fallback` while it is empty.
+ */
+const pick = <T>(xs: () => T[], fallback: fc.Arbitrary<T>) =>
+  fc.tuple(fc.nat(), fallback).map(([i, other]) => {
+    const live = xs();
+    return live.length > 0 ? live[i % live.length]! : other;
+  });
 
 /** Path segments no route can read, or that name nothing. */
 export const badSegment = fc.constantFrom(
@@ -61,9 +69,9 @@ export function paramValue(name: string, path: string, pools: Pools): fc.Arbitra
   if (name === '*')
     return fc.array(fc.oneof(badSegment, fc.webSegment()), { maxLength: 3 }).map((s) => s.join('/'));
   return fc.oneof(
-    { arbitrary: pick(ids(), fc.uuid()), weight: 6 },
+    { arbitrary: pick(ids, fc.uuid()), weight: 6 },
     { arbitrary: fc.uuid(), weight: 1 },
-    { arbitrary: pick(Object.values(pools).flat(), fc.uuid()), weight: 1 },
+    { arbitrary: pick(() => Object.values(pools).flat(), fc.uuid()), weight: 1 },
     { arbitrary: badSegment, weight: 1 },
   );
 }
@@ -99,10 +107,10 @@ export function fromSchema(
       case 'string':
         if (schema.format === 'email')
           return fc.oneof(fc.emailAddress(), fc.constantFrom('test1@argyle.com'));
-        if (schema.format === 'uuid') return pick([...pools.users, ...pools.templates], fc.uuid());
+        if (schema.format === 'uuid') return pick(() => [...pools.users, ...pools.templates], fc.uuid());
         if (schema.format === 'date-time')
           return fc.date({ noInvalidDate: true }).map((d) => d.toISOString());
-        if (name === 'user') return pick(pools.users, fc.uuid());
+        if (name === 'user') return pick(() => pools.users, fc.uuid());
         return fc.string({
           unit: 'grapheme',
           minLength: schema.minLength ?? 0,

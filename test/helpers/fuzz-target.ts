@@ -55,26 +55,70 @@ export async function startFuzzTarget() {
     tokens: [],
   };
   const r = recipient(t);
-  for (const over of [{}, { phone_number: null }, { email: null }, {}]) {
+  const userOf = new Map<string, string>();
+  const addInvite = async (over: Record<string, unknown> = {}) => {
     const invite = await r.send(over);
     pools.invites.push(invite.id);
     pools.users.push(invite.user);
     pools.tokens.push(invite.user_token);
-  }
-  await t.request('POST', `/v2/invites/${pools.invites[3]}/revoke`);
-  const { b } = await r.entered((await t.request('GET', `/v2/invites/${pools.invites[0]}`)).body);
-  const verify = await r.login(b, `/connect/${pools.invites[0]}`, 'item_000000001', 'test_1', 'passgood');
-  await b.follow(await b.submit(verify, { code: '8081' }));
-  pools.accounts.push(...(await t.request('GET', '/v2/accounts')).body.results.map((a: any) => a.id));
-  pools.templates.push((await t.request('POST', '/v2/invite-templates', { body: TEMPLATE })).body.id);
-  const hook = await t.request('POST', '/v2/webhooks', {
-    body: { events: ['*'], name: 'fuzz', url: 'https://203.0.113.9/hook' },
-  });
-  if (hook.status === 200) {
+    userOf.set(invite.id, invite.user);
+    return invite.id as string;
+  };
+  /** Completes an invite's Link, which connects an account. */
+  const connect = async (inviteId: string) => {
+    const { b } = await r.entered((await t.request('GET', `/v2/invites/${inviteId}`)).body);
+    const verify = await r.login(b, `/connect/${inviteId}`, 'item_000000001', 'test_1', 'passgood');
+    await b.follow(await b.submit(verify, { code: '8081' }));
+    await listAccounts();
+  };
+  /** The pool holds the accounts there are (erasing a user takes theirs); returns how many. */
+  const listAccounts = async () => {
+    const accounts = (await t.request('GET', '/v2/accounts')).body.results.map((a: any) => a.id);
+    pools.accounts.splice(0, Infinity, ...accounts);
+    return accounts.length;
+  };
+  const addTemplate = async () => {
+    pools.templates.push((await t.request('POST', '/v2/invite-templates', { body: TEMPLATE })).body.id);
+  };
+  const addWebhook = async () => {
+    const hook = await t.request('POST', '/v2/webhooks', {
+      body: { events: ['*'], name: 'fuzz', url: 'https://203.0.113.9/hook' },
+    });
+    if (hook.status !== 200) return;
     pools.webhooks.push(hook.body.id);
     const test = await t.request('POST', `/v2/webhooks/${hook.body.id}/test`);
     if (test.status === 200) pools.deliveries.push(test.body.id);
+  };
+  const drop = (xs: string[], gone: (x: string, i: number) => boolean) => {
+    for (let i = xs.length - 1; i >= 0; i--) if (gone(xs[i]!, i)) xs.splice(i, 1);
+  };
+  /**
+   * The fuzzer erases users and deletes templates and webhooks; each one deleted is replaced,
+   * so that requests keep reaching real objects for the whole run rather than only its start.
+   */
+  async function restock(path: string) {
+    const [, kind, id] = path.split('/').slice(1);
+    if (kind === 'users' && id && pools.users.includes(id)) {
+      drop(pools.invites, (invite) => userOf.get(invite) === id);
+      drop(pools.tokens, (_, i) => pools.users[i] === id);
+      drop(pools.users, (user) => user === id);
+      // The fuzzer may have made settings require an external id.
+      const fresh = await addInvite({ external_id: 'fuzz-restock' });
+      if ((await listAccounts()) === 0) await connect(fresh);
+    } else if (kind === 'invite-templates' && id && pools.templates.includes(id)) {
+      drop(pools.templates, (x) => x === id);
+      await addTemplate();
+    } else if (kind === 'webhooks' && id && pools.webhooks.includes(id)) {
+      drop(pools.webhooks, (x) => x === id);
+      await addWebhook();
+    }
   }
+
+  for (const over of [{}, { phone_number: null }, { email: null }, {}]) await addInvite(over);
+  await t.request('POST', `/v2/invites/${pools.invites[3]}/revoke`);
+  await connect(pools.invites[0]!);
+  await addTemplate();
+  await addWebhook();
 
   const seen = { api: 0, apiOk: 0 };
   async function hit(method: string, url: string, headers: Record<string, string>, payload?: string) {
@@ -93,6 +137,7 @@ export async function startFuzzTarget() {
       const body = json(res.body, res.headers['content-type']);
       if (res.statusCode >= 400) expect(isDetail(body) || isFieldErrors(body), what).toBe(true);
       checker.check(method, path, res.statusCode, body);
+      if (method === 'DELETE' && res.statusCode < 300) await restock(path);
     }
     return res;
   }
