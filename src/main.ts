@@ -94,11 +94,12 @@ function lifecycleLog(deps: Deps): Deps['log'] {
 /** What a process runs with, for its first line. */
 function startFields(deps: Deps): Record<string, unknown> {
   const { config, channels } = deps;
+  const database = databaseWhere(config.DATABASE_URL);
   return {
     version: VERSION,
     mode: config.SANDBOX ? 'sandbox' : 'live',
-    database: databaseWhere(config.DATABASE_URL).described,
-    database_kind: databaseWhere(config.DATABASE_URL).kind,
+    database: database.described,
+    database_kind: database.kind,
     channels: { email: channels.email.name, sms: channels.sms.name },
   };
 }
