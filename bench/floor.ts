@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import Fastify from 'fastify';
+import { openConnections } from '../src/db/sqlite.ts';
 import { newId } from '../src/lib/ids.ts';
 
 /**
@@ -16,19 +16,11 @@ import { newId } from '../src/lib/ids.ts';
  *   starts nearly empty (the API's holds the seeded invites). Sends of one event-loop turn
  *   share a commit, each in its own savepoint, as the API's group commit does.
  */
-function open(file: string): Database.Database {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('cache_size = -65536');
-  db.pragma('mmap_size = 1073741824');
-  db.pragma('temp_store = MEMORY');
-  return db;
-}
 
 type Row = Record<string, unknown>;
 
-const reader = open(String(process.env.READ_DB));
+// The app's own connection settings: reads on a reader, writes on a writer.
+const { reader } = openConnections(String(process.env.READ_DB));
 const readInvite = reader.prepare('select * from invites where client_id = ? and id = ?');
 const readDeliveries = reader.prepare(
   'select * from deliveries where client_id = ? and invite_id = ? order by created_at desc, id desc',
@@ -36,7 +28,7 @@ const readDeliveries = reader.prepare(
 const readClient = reader.prepare('select client_id from invites where id = ?');
 const clientOf = new Map<string, string>();
 
-const writer = open(String(process.env.WRITE_DB));
+const { writer } = openConnections(String(process.env.WRITE_DB));
 const templateId = String(process.env.TEMPLATE_INVITE);
 const invite = writer.prepare('select * from invites where id = ?').get(templateId) as Row;
 const byInvite = (table: string) =>

@@ -258,8 +258,8 @@ function configure(sqlite: SQLite.Database): void {
   sqlite.pragma(`busy_timeout = ${SYNC_LOCK_WAIT_MS}`);
 }
 
-/** A Kysely dialect over a SQLite file whose lock waits leave the event loop free. */
-export function sqliteDialect(file: string): Dialect {
+/** The writer and the reader of a SQLite file, each with the settings the app runs on. */
+export function openConnections(file: string): { writer: SQLite.Database; reader: SQLite.Database } {
   const writer = new SQLite(file);
   // Opening may meet another process converting the file to WAL or recovering it; the
   // process serves nothing yet, so SQLite's own wait is harmless here.
@@ -281,6 +281,12 @@ export function sqliteDialect(file: string): Dialect {
     configure(reader);
     reader.pragma('query_only = ON');
   }
+  return { writer, reader };
+}
+
+/** A Kysely dialect over a SQLite file whose lock waits leave the event loop free. */
+export function sqliteDialect(file: string): Dialect {
+  const { writer, reader } = openConnections(file);
   const connections = new Connections(file, new Statements(writer), new Statements(reader));
   return {
     createAdapter: () => new SqliteAdapter(),
