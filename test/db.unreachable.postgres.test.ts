@@ -7,7 +7,8 @@ import { loadConfig } from '../src/config.ts';
 import type { Deps } from '../src/deps.ts';
 import { basic, type Credentials, countRows, inviteBody, lineSink, PUBLIC_URL } from './helpers/app.ts';
 import { OpenApiChecker } from './helpers/openapi.ts';
-import { proxiedDatabase, type TcpProxy } from './helpers/tcp-proxy.ts';
+import { proxiedDatabase } from './helpers/proxied-database.ts';
+import type { TcpProxy } from './helpers/tcp-proxy.ts';
 
 // The app as served (rate limits on), reaching its PostgreSQL through a proxy this file cuts
 // and restores: the database stopped or cut off, and back, in one running process.

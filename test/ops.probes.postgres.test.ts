@@ -6,7 +6,8 @@ import type { Deps } from '../src/deps.ts';
 import { startWorkerMetrics, type WorkerMetricsServer } from '../src/metrics/worker-server.ts';
 import { PUBLIC_URL } from './helpers/app.ts';
 import { parsePrometheus } from './helpers/prometheus.ts';
-import { proxiedDatabase, type TcpProxy } from './helpers/tcp-proxy.ts';
+import { proxiedDatabase } from './helpers/proxied-database.ts';
+import type { TcpProxy } from './helpers/tcp-proxy.ts';
 
 // An API and a worker's metrics port reaching PostgreSQL through a proxy this file cuts and
 // restores: the database gone and back, in one running process.
