@@ -55,13 +55,12 @@ export async function startFuzzTarget() {
     tokens: [],
   };
   const r = recipient(t);
-  const userOf = new Map<string, string>();
+  // One entry per invite in each of invites, users and tokens, at the same index.
   const addInvite = async (over: Record<string, unknown> = {}) => {
     const invite = await r.send(over);
     pools.invites.push(invite.id);
     pools.users.push(invite.user);
     pools.tokens.push(invite.user_token);
-    userOf.set(invite.id, invite.user);
     return invite.id as string;
   };
   /** Completes an invite's Link, which connects an account. */
@@ -89,27 +88,25 @@ export async function startFuzzTarget() {
     const test = await t.request('POST', `/v2/webhooks/${hook.body.id}/test`);
     if (test.status === 200) pools.deliveries.push(test.body.id);
   };
-  const drop = (xs: string[], gone: (x: string, i: number) => boolean) => {
-    for (let i = xs.length - 1; i >= 0; i--) if (gone(xs[i]!, i)) xs.splice(i, 1);
-  };
   /**
    * The fuzzer erases users and deletes templates and webhooks; each one deleted is replaced,
    * so that requests keep reaching real objects for the whole run rather than only its start.
    */
   async function restock(path: string) {
-    const [, kind, id] = path.split('/').slice(1);
+    const [, , kind, id] = path.split('/');
     if (kind === 'users' && id && pools.users.includes(id)) {
-      drop(pools.invites, (invite) => userOf.get(invite) === id);
-      drop(pools.tokens, (_, i) => pools.users[i] === id);
-      drop(pools.users, (user) => user === id);
+      for (let i = pools.users.length - 1; i >= 0; i--) {
+        if (pools.users[i] === id)
+          for (const xs of [pools.invites, pools.users, pools.tokens]) xs.splice(i, 1);
+      }
       // The fuzzer may have made settings require an external id.
       const fresh = await addInvite({ external_id: 'fuzz-restock' });
       if ((await listAccounts()) === 0) await connect(fresh);
     } else if (kind === 'invite-templates' && id && pools.templates.includes(id)) {
-      drop(pools.templates, (x) => x === id);
+      pools.templates.splice(pools.templates.indexOf(id), 1);
       await addTemplate();
     } else if (kind === 'webhooks' && id && pools.webhooks.includes(id)) {
-      drop(pools.webhooks, (x) => x === id);
+      pools.webhooks.splice(pools.webhooks.indexOf(id), 1);
       await addWebhook();
     }
   }
