@@ -51,9 +51,7 @@ export function KeysPage({ shell, clientId, keys, name, errors }: KeysProps) {
           <tbody>
             {keys.map((key) => (
               <tr key={key.id}>
-                <td data-label="Name" class="key-name">
-                  {key.name}
-                </td>
+                <td data-label="Name">{key.name}</td>
                 <td data-label="Key id">
                   <code class="key-id">{key.id}</code>
                 </td>

@@ -44,9 +44,7 @@ export function TeamPage({ shell, members, groups, groupForm }: TeamProps) {
                   <a href={`/console/team/members/${m.id}`}>{m.name || m.email}</a>
                   {m.id === shell.member?.id && <span class="muted"> (you)</span>}
                 </td>
-                <td data-label="Email" class="team-email">
-                  {m.email}
-                </td>
+                <td data-label="Email">{m.email}</td>
                 <td data-label="Role">{ROLE_LABELS[m.role]}</td>
                 <td data-label="Groups">{groupNames(groups, m.groupIds).join(', ') || '—'}</td>
                 <td data-label="Status">

@@ -59,15 +59,13 @@ export function WebhooksPage({ shell, hooks, max }: { shell: Shell; hooks: Webho
           <tbody>
             {hooks.map((hook) => (
               <tr key={hook.id}>
-                <td data-label="Name" class="hook-text">
+                <td data-label="Name">
                   <a href={`/console/webhooks/${hook.id}`}>{hook.name}</a>
                 </td>
-                <td data-label="URL" class="hook-text">
+                <td data-label="URL">
                   <code>{hook.url}</code>
                 </td>
-                <td data-label="Events" class="hook-text">
-                  {eventsText(hook.events)}
-                </td>
+                <td data-label="Events">{eventsText(hook.events)}</td>
                 <td data-label="Status">
                   <HookStatus hook={hook} />
                 </td>
