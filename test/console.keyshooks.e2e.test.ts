@@ -75,7 +75,7 @@ describe('API keys and Webhooks in a real browser', () => {
     await check('keys', async () => {
       await page.goto(`${baseUrl}/console/keys`);
     });
-    expect(await page.locator('td.key-name').allTextContents()).toContain(HOSTILE);
+    expect(await page.locator('.keys td[data-label="Name"]').allTextContents()).toContain(HOSTILE);
 
     await page.setViewportSize({ width: 375, height: 800 });
     await page.goto(`${baseUrl}/console/keys`);
