@@ -53,7 +53,7 @@ const overflow = () => overflowOf(page);
 describe('the Invites and Invite pages in a real browser', () => {
   it('fit 375, 768 and 1280 px, pass axe, and show hostile text as text', async () => {
     await signIn();
-    // 768: the side nav appears and leaves the list less room than a 375 px phone's cards.
+    // 768: the side nav appears and takes its width from the list's room.
     for (const width of [375, 768, 1280]) {
       await page.setViewportSize({ width, height: 800 });
       for (const [name, path] of [
